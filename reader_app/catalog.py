@@ -1,0 +1,106 @@
+"""The catalog: pillars, collections and resources, and the filters over them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+KINDS = ("briefing", "infographic", "guide", "case-study")
+
+
+@dataclass(frozen=True)
+class Pillar:
+    id: str
+    name: str
+    definition: str
+    description: str
+    colour: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Collection:
+    id: str
+    title: str
+    date: str
+    url: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Resource:
+    id: str
+    title: str
+    kind: str
+    pillars: tuple[str, ...]  # main pillar first
+    collection: str
+    date: str  # ISO date, or year-month / year where only that is known
+    summary: str
+    source_url: str
+    file: str  # relative to the catalog's root
+    sha256: str
+    pages: int
+    media_type: str
+    label: str = ""
+    alt_text: str = ""
+    transcript: str = ""
+    source: str = "bundled"  # or "imported"
+
+    @property
+    def main_pillar(self) -> str:
+        return self.pillars[0]
+
+    @property
+    def year(self) -> int:
+        return int(self.date[:4])
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The validated contents of a manifest; ``root`` is where its files are."""
+
+    root: Path
+    pillars: tuple[Pillar, ...]
+    collections: tuple[Collection, ...]
+    resources: tuple[Resource, ...]
+    _by_id: dict[str, Resource] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {r.id: r for r in self.resources})
+
+    def get(self, resource_id: str) -> Resource | None:
+        return self._by_id.get(resource_id)
+
+    def path_of(self, resource: Resource) -> Path:
+        return self.root / resource.file
+
+    def pillar(self, pillar_id: str) -> Pillar | None:
+        return next((p for p in self.pillars if p.id == pillar_id), None)
+
+    def collection(self, collection_id: str) -> Collection | None:
+        return next((c for c in self.collections if c.id == collection_id), None)
+
+    def filter(
+        self,
+        *,
+        pillar: str | None = None,
+        kind: str | None = None,
+        collection: str | None = None,
+        year: int | None = None,
+        ids: Iterable[str] | None = None,
+    ) -> list[Resource]:
+        """Resources matching every filter given, in manifest order."""
+        wanted = set(ids) if ids is not None else None
+        return [
+            r
+            for r in self.resources
+            if (pillar is None or pillar in r.pillars)
+            and (kind is None or r.kind == kind)
+            and (collection is None or r.collection == collection)
+            and (year is None or r.year == year)
+            and (wanted is None or r.id in wanted)
+        ]
+
+    def years(self) -> Sequence[int]:
+        return sorted({r.year for r in self.resources})

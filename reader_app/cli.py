@@ -1,0 +1,221 @@
+"""The ``reader-app`` command line: subcommands over the core, or the GUI with none."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import sys
+import textwrap
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from reader_app import __version__, paths
+from reader_app.catalog import KINDS, Resource
+from reader_app.documents import DocumentError, document_info
+from reader_app.library import Filters, Library, UnknownResourceError
+from reader_app.manifest import ManifestError
+from reader_app.store import StoreError, TagError
+from reader_app.worker import WorkerError, run_isolated
+
+PROG = "reader-app"
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+# Errors with a message meant for the user: printed as one line, exit 1.
+USER_ERRORS = (
+    ManifestError,
+    StoreError,
+    TagError,
+    UnknownResourceError,
+    DocumentError,
+    WorkerError,
+    FileNotFoundError,
+    PermissionError,
+)
+
+
+class UsageError(Exception):
+    """Bad arguments: exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Read, search, tag and annotate place-based recovery resources. "
+        "With no subcommand, starts the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"keep all user data, settings and caches in DIR (also: ${paths.DATA_DIR_ENV})",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("list", help="list resources, optionally filtered")
+    p.add_argument("--pillar", metavar="P", help="reset, reform, renew or resilient")
+    p.add_argument("--kind", choices=KINDS)
+    p.add_argument("--collection", metavar="C", help="collection id")
+    p.add_argument("--tag", metavar="T", help="only resources with this tag")
+    p.add_argument("--year", type=int, metavar="YYYY")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+
+    p = sub.add_parser("show", help="show one resource: metadata, pages, outline")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true", help="print a JSON object")
+
+    p = sub.add_parser("tag", help="add tags to a resource (or remove them with --remove)")
+    p.add_argument("id")
+    p.add_argument("tags", nargs="+", metavar="TAG")
+    p.add_argument("--remove", action="store_true", help="remove the tags instead")
+    p.add_argument("--json", action="store_true", help="print the resulting tags as JSON")
+
+    sub.add_parser("gui", help="start the desktop app (the default)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # worker processes in a frozen bundle
+    try:
+        args = build_parser().parse_args(argv)
+        app_paths = paths.resolve(args.data_dir)
+        if args.command in (None, "gui"):
+            return _run_gui(app_paths)
+        library = Library.open(app_paths)
+        try:
+            return COMMANDS[args.command](library, args)
+        finally:
+            library.close()
+    except UsageError as exc:
+        _fail(f"usage error: {exc}")
+        return EXIT_USAGE
+    except USER_ERRORS as exc:
+        _fail(f"error: {exc}")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # last resort: one line, never a traceback
+        if os.environ.get("READER_APP_DEBUG"):
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (set READER_APP_DEBUG=1 for details)")
+        return EXIT_ERROR
+
+
+def _fail(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def _print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _check_choice(value: str | None, allowed: list[str], option: str) -> None:
+    if value is not None and value not in allowed:
+        raise UsageError(f"{option}: '{value}' is not one of {', '.join(allowed)}")
+
+
+def cmd_list(library: Library, args: argparse.Namespace) -> int:
+    catalog = library.catalog
+    _check_choice(args.pillar, [p.id for p in catalog.pillars], "--pillar")
+    _check_choice(args.collection, [c.id for c in catalog.collections], "--collection")
+    filters = Filters(
+        pillar=args.pillar, kind=args.kind, collection=args.collection, tag=args.tag, year=args.year
+    )
+    found = library.resources(filters)
+    tags = library.store.tags_by_resource()
+    if args.json:
+        _print_json([library.describe(r, tags.get(r.id, [])) for r in found])
+        return 0
+    if not found:
+        print("No resources match.", file=sys.stderr)
+        return 0
+    width = max(len(r.id) for r in found)
+    for r in found:
+        print(f"{r.id:<{width}}  {r.kind:<11}  {r.date:<10}  {r.pages:>2}p  {r.title}")
+        extra = f"pillars: {', '.join(r.pillars)}"
+        if tags.get(r.id):
+            extra += f"; tags: {', '.join(tags[r.id])}"
+        print(f"{'':<{width}}  {extra}")
+    print(f"{len(found)} resource{'s' if len(found) != 1 else ''}", file=sys.stderr)
+    return 0
+
+
+def cmd_show(library: Library, args: argparse.Namespace) -> int:
+    resource = library.resource(args.id)
+    info = run_isolated(document_info, str(library.catalog.path_of(resource)))
+    data = library.describe(resource)
+    data.update(
+        pages_in_file=info.pages,
+        alt_text=resource.alt_text,
+        transcript=resource.transcript,
+        outline=[entry.__dict__ for entry in info.outline],
+        last_page=library.store.last_page(resource.id),
+    )
+    if args.json:
+        _print_json(data)
+    else:
+        _print_resource(resource, data)
+    return 0
+
+
+def _print_resource(resource: Resource, data: dict[str, Any]) -> None:
+    print(resource.title)
+    print("=" * min(len(resource.title), 78))
+    rows = [
+        ("id", resource.id),
+        ("kind", resource.kind),
+        ("pillars", ", ".join(resource.pillars)),
+        ("collection", data["collection_title"]),
+        ("date", resource.date),
+        ("pages", str(data["pages_in_file"])),
+        ("tags", ", ".join(data["tags"]) or "-"),
+        ("original", resource.source_url),
+        ("file", data["path"]),
+    ]
+    for key, value in rows:
+        print(f"{key + ':':<12}{value}")
+    print(f"\n{resource.label}\n")
+    print(textwrap.fill(resource.summary, 78))
+    if resource.alt_text:
+        print("\nAlt text:\n" + textwrap.fill(resource.alt_text, 78))
+    if data["outline"]:
+        print("\nContents:")
+        for entry in data["outline"]:
+            print(f"{'  ' * entry['level']}{entry['title']} (p. {entry['page']})")
+
+
+def cmd_tag(library: Library, args: argparse.Namespace) -> int:
+    if args.remove:
+        tags = library.remove_tags(args.id, args.tags)
+    else:
+        tags = library.add_tags(args.id, args.tags)
+    if args.json:
+        _print_json({"id": args.id, "tags": tags})
+    else:
+        print(f"{args.id}: {', '.join(tags) if tags else '(no tags)'}")
+    return 0
+
+
+def _run_gui(app_paths: paths.AppPaths) -> int:
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    ):
+        _fail("error: no display to open a window on (try a subcommand: 'reader-app --help')")
+        return EXIT_ERROR
+    from reader_app.gui.app import run  # Qt is imported only when the GUI starts
+
+    return run(app_paths)
+
+
+COMMANDS = {"list": cmd_list, "show": cmd_show, "tag": cmd_tag}

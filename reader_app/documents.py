@@ -1,0 +1,57 @@
+"""What PyMuPDF tells us about a document: page count, outline, metadata.
+
+These functions import PyMuPDF, so they run only inside worker processes
+(see ``worker.py``); never call them from the GUI process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class DocumentError(RuntimeError):
+    """A file PyMuPDF cannot open or read, with a message for the user."""
+
+
+@dataclass
+class OutlineEntry:
+    level: int
+    title: str
+    page: int  # 1-based; 0 or less when the entry points nowhere
+
+
+@dataclass
+class DocumentInfo:
+    pages: int
+    is_pdf: bool
+    encrypted: bool
+    metadata: dict[str, str] = field(default_factory=dict)
+    outline: list[OutlineEntry] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def document_info(path: str | Path) -> DocumentInfo:
+    import pymupdf  # imported here so that importing this module stays cheap
+
+    try:
+        doc = pymupdf.open(path)
+    except Exception as exc:  # PyMuPDF raises several types for unreadable files
+        raise DocumentError(f"cannot open {Path(path).name}: {exc}") from None
+    with doc:
+        if doc.needs_pass:
+            return DocumentInfo(pages=0, is_pdf=doc.is_pdf, encrypted=True)
+        if doc.page_count == 0:
+            raise DocumentError(f"{Path(path).name} has no pages")
+        metadata = {k: v for k, v in (doc.metadata or {}).items() if isinstance(v, str) and v}
+        outline = [OutlineEntry(level, title, page) for level, title, page, *_ in doc.get_toc()]
+        return DocumentInfo(
+            pages=doc.page_count,
+            is_pdf=doc.is_pdf,
+            encrypted=False,
+            metadata=metadata,
+            outline=outline,
+        )

@@ -1,0 +1,40 @@
+"""Starts the desktop app: builds the library service and hands it to the main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from reader_app import APP_NAME, __version__
+from reader_app.library import Library
+from reader_app.manifest import ManifestError
+from reader_app.paths import AppPaths
+from reader_app.store import StoreError
+
+
+def run(app_paths: AppPaths) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("resource-reader")
+    app.setOrganizationName(APP_NAME)
+    # Window state goes under our config folder (so --data-dir keeps it too), not Qt's default.
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(app_paths.config_dir)
+    )
+    try:
+        library = Library.open(app_paths)
+    except (ManifestError, StoreError, OSError) as exc:
+        QMessageBox.critical(None, APP_NAME, f"{APP_NAME} cannot start:\n\n{exc}")
+        return 1
+    from reader_app.gui.main_window import MainWindow
+
+    window = MainWindow(library)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        library.close()

@@ -1,0 +1,195 @@
+"""The user-data store: tags and reading state (later annotations and imports) in SQLite.
+
+Written on every change; WAL with ``synchronous=FULL`` so a committed change
+survives a crash or power loss.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reader_app.migrations import LATEST_VERSION, MIGRATIONS
+
+MAX_TAG_LENGTH = 64
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used as it is; the message says why."""
+
+
+class TagError(ValueError):
+    """A tag that cannot be stored."""
+
+
+def normalise_tag(raw: str) -> str:
+    """Trim and collapse whitespace; refuse empty, control characters and overlong tags."""
+    tag = " ".join(unicodedata.normalize("NFC", raw).split())
+    if not tag:
+        raise TagError("a tag cannot be empty")
+    if any(unicodedata.category(ch).startswith("C") for ch in tag):
+        raise TagError(f"tag {tag!r} contains control characters")
+    if len(tag) > MAX_TAG_LENGTH:
+        raise TagError(f"a tag can be at most {MAX_TAG_LENGTH} characters")
+    return tag
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """One open user-data database. Use as a context manager or call ``close``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # Autocommit mode: each method manages its own transaction explicitly.
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=10)
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._close_quietly()
+            raise StoreError(f"cannot open the database {path}: {exc}") from None
+        except StoreError:
+            self._close_quietly()
+            raise
+
+    def _close_quietly(self) -> None:
+        db = getattr(self, "_db", None)
+        if db is not None:
+            db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > LATEST_VERSION:
+            raise StoreError(
+                f"the database {self.path} was written by a newer version of the app "
+                f"(schema {version}, this version knows up to {LATEST_VERSION}); "
+                "it was left untouched: install the newer version to open it"
+            )
+        for target in range(version + 1, LATEST_VERSION + 1):
+            with _Transaction(self._db):
+                for statement in MIGRATIONS[target - 1]:
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {target}")
+
+    # Tags on resources
+
+    def add_tags(self, resource_id: str, tags: Iterable[str]) -> list[str]:
+        """Attach tags (normalised; an existing tag keeps its first spelling). Returns all tags."""
+        names = [normalise_tag(t) for t in tags]
+        with self._transaction():
+            for name in names:
+                self._db.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (name,))
+                self._db.execute(
+                    """INSERT OR IGNORE INTO resource_tags(resource_id, tag_id, added_at)
+                       SELECT ?, id, ? FROM tags WHERE name = ?""",
+                    (resource_id, _now(), name),
+                )
+        return self.tags_of(resource_id)
+
+    def remove_tags(self, resource_id: str, tags: Iterable[str]) -> list[str]:
+        names = [normalise_tag(t) for t in tags]
+        with self._transaction():
+            for name in names:
+                self._db.execute(
+                    """DELETE FROM resource_tags WHERE resource_id = ?
+                       AND tag_id = (SELECT id FROM tags WHERE name = ?)""",
+                    (resource_id, name),
+                )
+            # A tag nothing uses any more disappears from autocomplete lists.
+            self._db.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM resource_tags)")
+        return self.tags_of(resource_id)
+
+    def tags_of(self, resource_id: str) -> list[str]:
+        rows = self._db.execute(
+            """SELECT t.name FROM resource_tags rt JOIN tags t ON t.id = rt.tag_id
+               WHERE rt.resource_id = ? ORDER BY t.name COLLATE NOCASE""",
+            (resource_id,),
+        )
+        return [name for (name,) in rows]
+
+    def tags_by_resource(self) -> dict[str, list[str]]:
+        result: dict[str, list[str]] = {}
+        rows = self._db.execute(
+            """SELECT rt.resource_id, t.name FROM resource_tags rt JOIN tags t ON t.id = rt.tag_id
+               ORDER BY t.name COLLATE NOCASE"""
+        )
+        for resource_id, name in rows:
+            result.setdefault(resource_id, []).append(name)
+        return result
+
+    def all_tags(self) -> list[str]:
+        return [
+            n for (n,) in self._db.execute("SELECT name FROM tags ORDER BY name COLLATE NOCASE")
+        ]
+
+    def resources_tagged(self, tag: str) -> set[str]:
+        rows = self._db.execute(
+            """SELECT rt.resource_id FROM resource_tags rt JOIN tags t ON t.id = rt.tag_id
+               WHERE t.name = ?""",
+            (normalise_tag(tag),),
+        )
+        return {rid for (rid,) in rows}
+
+    # Reading state
+
+    def set_last_page(self, resource_id: str, page: int) -> None:
+        with self._transaction():
+            self._db.execute(
+                """INSERT INTO reading_state(resource_id, last_page, last_opened) VALUES (?, ?, ?)
+                   ON CONFLICT(resource_id) DO UPDATE
+                   SET last_page = excluded.last_page, last_opened = excluded.last_opened""",
+                (resource_id, page, _now()),
+            )
+
+    def last_page(self, resource_id: str) -> int | None:
+        row = self._db.execute(
+            "SELECT last_page FROM reading_state WHERE resource_id = ?", (resource_id,)
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def recently_read(self, limit: int = 10) -> Sequence[str]:
+        rows = self._db.execute(
+            "SELECT resource_id FROM reading_state ORDER BY last_opened DESC LIMIT ?", (limit,)
+        )
+        return [rid for (rid,) in rows]
+
+    def integrity_check(self) -> str:
+        return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")

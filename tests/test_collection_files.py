@@ -1,0 +1,121 @@
+"""The bundled files: present, intact, as the manifest says, and our own writing."""
+
+import hashlib
+import re
+import sys
+import tomllib
+
+import pymupdf
+import pytest
+from conftest import REPO, SEEDS
+
+from reader_app.manifest import load_manifest
+from reader_app.paths import MANIFEST_NAME, bundled_dir
+
+CATALOG = load_manifest(bundled_dir() / MANIFEST_NAME)
+RESOURCES = {r.id: r for r in CATALOG.resources}
+SETUP = tomllib.loads((REPO / "resources" / "sources" / "collection.toml").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("rid", sorted(RESOURCES))
+def test_file_matches_manifest(rid: str) -> None:
+    resource = RESOURCES[rid]
+    path = CATALOG.path_of(resource)
+    data = path.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == resource.sha256
+    with pymupdf.open(path) as doc:
+        assert doc.page_count == resource.pages
+        assert not doc.needs_pass
+        if resource.media_type == "image/png":
+            assert data.startswith(b"\x89PNG")
+            assert not doc.is_pdf
+        else:
+            assert doc.is_pdf
+            text = doc[0].get_text()
+            assert resource.title.split(":")[0] in " ".join(text.split())
+
+
+BRIEFINGS = sorted(
+    r.id for r in CATALOG.resources if r.media_type == "application/pdf" and r.kind != "infographic"
+)
+
+
+@pytest.mark.parametrize("rid", BRIEFINGS)
+def test_briefing_structure(rid: str) -> None:
+    resource = RESOURCES[rid]
+    allowed = set(SETUP["allowed_urls"])
+    with pymupdf.open(CATALOG.path_of(resource)) as doc:
+        assert 3 <= doc.page_count <= 8
+        toc = doc.get_toc()
+        assert len([e for e in toc if e[0] == 1]) >= 4
+        assert all(1 <= page <= doc.page_count for _, _, page in toc)
+        cover = doc[0].get_text()
+        assert "SUMMARY WRITTEN FOR RESOURCE READER" in cover
+        assert resource.source_url in cover.replace("\n", "")
+        internal, external = 0, set()
+        for page in doc:
+            assert f"Page {page.number + 1} of {doc.page_count}" in page.get_text()
+            for link in page.get_links():
+                if link["kind"] == pymupdf.LINK_GOTO:
+                    internal += 1
+                    assert 0 <= link["page"] < doc.page_count
+                elif link["kind"] == pymupdf.LINK_URI:
+                    external.add(link["uri"])
+        assert internal >= 3
+        assert external and external <= allowed
+        assert "About this summary" in doc[-1].get_text()
+
+
+def test_infographic_text_and_alt_text() -> None:
+    infographics = [r for r in CATALOG.resources if r.kind == "infographic"]
+    for r in infographics:
+        assert r.alt_text and r.transcript
+        with pymupdf.open(CATALOG.path_of(r)) as doc:
+            if doc.is_pdf:
+                text = " ".join(doc[0].get_text().split())
+                assert r.title in text
+                assert "written for Resource Reader" in text
+
+
+def test_sources_rebuild_to_the_committed_files() -> None:
+    sys.path.insert(0, str(REPO / "packaging"))
+    try:
+        import build_collection
+    finally:
+        sys.path.remove(str(REPO / "packaging"))
+    manifest = tomllib.loads((bundled_dir() / MANIFEST_NAME).read_text("utf-8"))
+    built_with = f"PyMuPDF {pymupdf.VersionBind}, MuPDF {pymupdf.VersionFitz}"
+    if manifest["built_with"] != built_with:
+        pytest.skip(f"files were built with {manifest['built_with']}, this is {built_with}")
+    assert build_collection.check() == []
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside this checkout")
+def test_no_sentence_copied_from_the_originals() -> None:
+    ours = []
+    for path in (REPO / "resources" / "sources").glob("*"):
+        if path.suffix in (".md", ".toml") and path.name != "collection.toml":
+            ours.append(" ".join(words(path.read_text("utf-8"))))
+    ours.append(
+        " ".join(words((REPO / "resources" / "sources" / "collection.toml").read_text("utf-8")))
+    )
+    corpus = "\n".join(ours)
+    copied = []
+    for seed in SEEDS.glob("0*.txt"):
+        for sentence in sentences(seed.read_text("utf-8")):
+            w = words(sentence)
+            # Any run of 9 consecutive words from an original sentence counts as copying.
+            for i in range(len(w) - 8):
+                run = " ".join(w[i : i + 9])
+                if run in corpus:
+                    copied.append(run)
+                    break
+    assert copied == []
