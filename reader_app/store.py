@@ -50,6 +50,7 @@ class Store:
         try:
             # Autocommit mode: each method manages its own transaction explicitly.
             self._db = sqlite3.connect(path, isolation_level=None, timeout=10)
+            self._refuse_newer_schema()  # before any pragma that would write to the file
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = FULL")
@@ -79,7 +80,7 @@ class Store:
     def schema_version(self) -> int:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
-    def _migrate(self) -> None:
+    def _refuse_newer_schema(self) -> None:
         version = self.schema_version
         if version > LATEST_VERSION:
             raise StoreError(
@@ -87,6 +88,9 @@ class Store:
                 f"(schema {version}, this version knows up to {LATEST_VERSION}); "
                 "it was left untouched: install the newer version to open it"
             )
+
+    def _migrate(self) -> None:
+        version = self.schema_version
         for target in range(version + 1, LATEST_VERSION + 1):
             with _Transaction(self._db):
                 for statement in MIGRATIONS[target - 1]:

@@ -63,14 +63,16 @@ def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch) -> None:
 
 def test_newer_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
-    with Store(path) as s:
-        s.add_tags("a", ["x"])
-    with sqlite3.connect(path) as db:
-        db.execute(f"PRAGMA user_version = {migrations.LATEST_VERSION + 5}")
+    db = sqlite3.connect(path)  # a rollback-journal database, as another version might leave
+    db.execute("CREATE TABLE future (x)")
+    db.execute(f"PRAGMA user_version = {migrations.LATEST_VERSION + 5}")
+    db.commit()
+    db.close()
     before = path.read_bytes()
     with pytest.raises(StoreError, match="newer version"):
         Store(path)
     assert path.read_bytes() == before
+    assert not path.with_name("db.sqlite3-wal").exists()
 
 
 def test_not_a_database_gives_store_error(tmp_path: Path) -> None:

@@ -13,18 +13,14 @@ from reader_app.manifest import ManifestError
 from reader_app.paths import AppPaths
 from reader_app.store import StoreError
 
+WINDOW_STATE_FILE = "window-state.ini"
+
 
 def run(app_paths: AppPaths) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("resource-reader")
-    app.setOrganizationName(APP_NAME)
-    # Window state goes under our config folder (so --data-dir keeps it too), not Qt's default.
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(app_paths.config_dir)
-    )
     try:
         library = Library.open(app_paths)
     except (ManifestError, StoreError, OSError) as exc:
@@ -32,7 +28,9 @@ def run(app_paths: AppPaths) -> int:
         return 1
     from reader_app.gui.main_window import MainWindow
 
-    window = MainWindow(library)
+    # Remembered window state lives under our config folder, so --data-dir keeps it too.
+    state = QSettings(str(app_paths.config_dir / WINDOW_STATE_FILE), QSettings.Format.IniFormat)
+    window = MainWindow(library, state)
     window.show()
     try:
         return app.exec()

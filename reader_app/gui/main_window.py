@@ -6,7 +6,7 @@ A first, minimal window; the full reader (facets, search, viewer) builds on it.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QSettings, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QCloseEvent, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,9 +26,10 @@ from reader_app.library import Filters, Library
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, state: QSettings) -> None:
         super().__init__()
         self._library = library
+        self._state = state
         self.setWindowTitle(APP_NAME)
         self.resize(1100, 700)
 
@@ -41,7 +42,11 @@ class MainWindow(QMainWindow):
         self.pillar_filter.setToolTip("Show only resources under one pillar")
         self.pillar_filter.addItem("All pillars", None)
         for pillar in library.catalog.pillars:
-            self.pillar_filter.addItem(f"{pillar.name}: {pillar.definition}", pillar.id)
+            swatch = QPixmap(12, 12)
+            swatch.fill(QColor(pillar.colour))
+            self.pillar_filter.addItem(QIcon(swatch), pillar.name, pillar.id)
+            index = self.pillar_filter.count() - 1
+            self.pillar_filter.setItemData(index, pillar.definition, Qt.ItemDataRole.ToolTipRole)
         self.pillar_filter.currentIndexChanged.connect(self.on_filter_changed)
 
         toolbar = QToolBar("Filters", objectName="filters", movable=False)
@@ -58,6 +63,8 @@ class MainWindow(QMainWindow):
         )
         self.table.setModel(self.proxy)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, self.model.columnCount()):
@@ -128,11 +135,11 @@ class MainWindow(QMainWindow):
         self.detail_label.setText(resource.label)
 
     def _restore_geometry(self) -> None:
-        settings = QSettings()
-        geometry = settings.value("main_window/geometry")
+        geometry = self._state.value("main_window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
 
-    def closeEvent(self, event) -> None:
-        QSettings().setValue("main_window/geometry", self.saveGeometry())
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._state.setValue("main_window/geometry", self.saveGeometry())
+        self._state.sync()
         super().closeEvent(event)

@@ -1,7 +1,7 @@
 """The minimal main window, driven through pytest-qt."""
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLabel
 
 from reader_app import paths
@@ -18,8 +18,8 @@ def library():
 
 
 @pytest.fixture
-def window(qtbot, library):
-    win = MainWindow(library)
+def window(qtbot, library, tmp_path):
+    win = MainWindow(library, QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
@@ -65,3 +65,15 @@ def test_sorting_by_title(window) -> None:
 def test_controls_have_accessible_names(window) -> None:
     assert window.pillar_filter.accessibleName()
     assert window.table.accessibleName()
+
+
+def test_geometry_is_restored(qtbot, library, tmp_path) -> None:
+    state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(library, state)
+    qtbot.addWidget(first)
+    first.resize(640, 480)
+    first.show()
+    first.close()
+    second = MainWindow(library, state)
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (640, 480)

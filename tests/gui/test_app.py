@@ -1,0 +1,27 @@
+"""Starting the whole GUI through reader_app.gui.app.run, as `reader-app` does."""
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from reader_app import paths
+from reader_app.gui.app import WINDOW_STATE_FILE, run
+from reader_app.gui.main_window import MainWindow
+
+
+def close_when_shown(seen: list[MainWindow]) -> None:
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    if not windows or not windows[0].isVisible():
+        QTimer.singleShot(50, lambda: close_when_shown(seen))
+        return
+    seen.append(windows[0])
+    windows[0].close()
+
+
+def test_run_shows_the_library_and_keeps_state_in_the_config_dir(qapp, data_dir) -> None:
+    app_paths = paths.resolve()
+    seen: list[MainWindow] = []
+    QTimer.singleShot(0, lambda: close_when_shown(seen))
+    assert run(app_paths) == 0
+    assert seen and seen[0].proxy.rowCount() > 0
+    # Window geometry went under our config folder, not Qt's default location.
+    assert (app_paths.config_dir / WINDOW_STATE_FILE).is_file()
