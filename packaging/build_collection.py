@@ -53,7 +53,7 @@ _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
 _ORDERED = re.compile(r"^\d+\. (.+)$")
 
 CSS = """
-body { font-family: sans-serif; font-size: 10.5pt; line-height: 1.45; color: #1f2328; }
+body { font-family: sans-serif; font-size: 11pt; line-height: 1.5; color: #1f2328; }
 h1 { font-size: 24pt; line-height: 1.15; margin: 6pt 0 10pt 0; color: #111111; }
 h2 { font-size: 15pt; margin: 16pt 0 6pt 0; color: %(accent)s; }
 h3 { font-size: 12pt; margin: 12pt 0 4pt 0; color: #222222; }
@@ -62,13 +62,16 @@ p { margin: 0 0 7pt 0; }
 li { margin: 0 0 3pt 0; }
 a { color: #1a4f9c; text-decoration: underline; }
 .label { font-size: 8.5pt; font-weight: bold; color: #ffffff; background-color: %(accent)s;
-         padding: 4pt 6pt; margin-bottom: 14pt; }
+         border: 4pt solid %(accent)s; margin-bottom: 14pt; }
 .meta { font-size: 9.5pt; color: #444444; margin-bottom: 2pt; }
 .pillars { font-size: 9.5pt; margin: 4pt 0 12pt 0; }
 .summary { font-size: 12pt; line-height: 1.4; color: #222222; margin-bottom: 10pt; }
-.key { background-color: %(tint)s; padding: 8pt 10pt; margin: 8pt 0 10pt 0; font-weight: bold; }
-.notice { font-size: 9pt; color: #333333; background-color: #f1f1f1; padding: 8pt 10pt;
+.key { background-color: %(tint)s; border: 8pt solid %(tint)s; margin: 8pt 0 10pt 0;
+       font-weight: bold; }
+.notice { font-size: 9pt; color: #333333; background-color: #f1f1f1; border: 8pt solid #f1f1f1;
           margin-top: 14pt; }
+/* Backgrounds use borders, not padding: MuPDF repeats a padded box's background at the top of
+   every later page. */
 """
 
 
@@ -355,7 +358,7 @@ def render_briefing(meta: dict[str, Any], body: list[str], path: Path, setup: Se
         f'<div class="notice">{notice_html(meta, setup)}</div>'
     )
     css = CSS % {"accent": accent, "tint": tint(accent, 0.86)}
-    story = pymupdf.Story(cover + body_html + closing, user_css=css, em=10.5)
+    story = pymupdf.Story(cover + body_html + closing, user_css=css, em=11)
     positions: list[tuple[int, str, int, float]] = []
 
     def on_position(pos: Any) -> None:
