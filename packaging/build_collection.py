@@ -38,7 +38,7 @@ SOURCES = RESOURCES / "sources"
 PAGE = pymupdf.paper_rect("a4")
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 60, 58, 64
 BODY = pymupdf.Rect(MARGIN_X, MARGIN_TOP, PAGE.width - MARGIN_X, PAGE.height - MARGIN_BOTTOM)
-POSTER = pymupdf.Rect(0, 0, 600, 850)
+POSTER = pymupdf.Rect(0, 0, 600, 780)
 PNG_DPI = 144
 # Fixed dates keep the PDFs reproducible; bump when the collection is rewritten.
 BUILD_DATE = "D:20261122000000Z"
@@ -422,8 +422,8 @@ def draw_infographic(meta: dict[str, Any], setup: Setup) -> pymupdf.Document:
             inset(rect, 18, 12, 12, 10),
             f"<h2>{html.escape(panel['heading'])}</h2><p>{html.escape(panel['text'])}</p>",
             css="* { font-family: sans-serif; color: #1f2328; }"
-            f" h2 {{ font-size: 13pt; margin: 0 0 5pt 0; color: {colour}; }}"
-            " p { font-size: 10pt; line-height: 1.35; margin: 0; }",
+            f" h2 {{ font-size: 14pt; margin: 0 0 6pt 0; color: {colour}; }}"
+            " p { font-size: 11.5pt; line-height: 1.4; margin: 0; }",
             scale_low=0.75,
         )
         if spare < 0:
