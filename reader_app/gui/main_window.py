@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader_app import APP_NAME
-from reader_app.gui.resource_model import RESOURCE_ROLE, ResourceModel
+from reader_app.gui.resource_model import COLUMNS, RESOURCE_ROLE, ResourceModel
 from reader_app.library import Filters, Library
 
 
@@ -66,9 +66,8 @@ class MainWindow(QMainWindow):
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, self.model.columnCount()):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().selectionChanged.connect(self.on_selection_changed)
 
@@ -85,7 +84,14 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
 
         self.on_filter_changed()
+        self._size_columns()
         self._restore_geometry()
+
+    def _size_columns(self) -> None:
+        self.table.resizeColumnsToContents()
+        # Long cells (every pillar, a collection's title) elide so the title keeps its room.
+        for name, width in (("Pillars", 150), ("Collection", 160)):
+            self.table.horizontalHeader().resizeSection(COLUMNS.index(name), width)
 
     def _make_details_pane(self) -> QWidget:
         pane = QWidget()
