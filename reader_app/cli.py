@@ -8,14 +8,17 @@ import multiprocessing
 import os
 import sys
 import textwrap
-from collections.abc import Sequence
-from typing import Any, NoReturn
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from typing import Any, NoReturn, TextIO
 
 from reader_app import __version__, paths
 from reader_app.catalog import KINDS, Resource
 from reader_app.documents import DocumentError, document_info
 from reader_app.library import Filters, Library, UnknownResourceError
 from reader_app.manifest import ManifestError
+from reader_app.search.index import IndexBusyError
 from reader_app.store import StoreError, TagError
 from reader_app.worker import WorkerError, run_isolated
 
@@ -33,6 +36,7 @@ USER_ERRORS = (
     WorkerError,
     FileNotFoundError,
     PermissionError,
+    IndexBusyError,
 )
 
 
@@ -76,6 +80,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("tags", nargs="+", metavar="TAG")
     p.add_argument("--remove", action="store_true", help="remove the tags instead")
     p.add_argument("--json", action="store_true", help="print the resulting tags as JSON")
+
+    p = sub.add_parser("index", help="bring the search index up to date")
+    p.add_argument("--rebuild", action="store_true", help="rebuild it from scratch")
+    p.add_argument("--json", action="store_true", help="print a JSON report")
+
+    p = sub.add_parser("search", help="full-text search across every resource")
+    p.add_argument("query", help='words, "phrases", OR, NOT/-word, prefix*, word~, field:value')
+    p.add_argument("--pillar", metavar="P")
+    p.add_argument("--kind", choices=KINDS)
+    p.add_argument("--collection", metavar="C")
+    p.add_argument("--tag", metavar="T")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="hits to show (default 20)")
+    p.add_argument("--group", action="store_true", help="group hits by resource")
+    p.add_argument("--json", action="store_true", help="print a JSON object")
 
     sub.add_parser("gui", help="start the desktop app (the default)")
     return parser
@@ -204,6 +222,119 @@ def cmd_tag(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_index(library: Library, args: argparse.Namespace) -> int:
+    bar = ProgressBar(sys.stderr)
+    report = library.update_index(progress=bar.update, rebuild=args.rebuild)
+    bar.finish()
+    if args.json:
+        _print_json(asdict(report))
+    else:
+        if report.rebuilt == "missing":
+            print("Index created.", file=sys.stderr)
+        elif report.rebuilt:
+            print(f"Index rebuilt ({report.rebuilt}).", file=sys.stderr)
+        print(
+            f"{len(report.indexed)} resources ({report.pages} pages) indexed, "
+            f"{len(report.removed)} removed; the index is up to date."
+        )
+    for resource_id, why in report.failed:
+        _fail(f"warning: {resource_id} could not be indexed: {why}")
+    return 0
+
+
+def cmd_search(library: Library, args: argparse.Namespace) -> int:
+    catalog = library.catalog
+    _check_choice(args.pillar, [p.id for p in catalog.pillars], "--pillar")
+    _check_choice(args.collection, [c.id for c in catalog.collections], "--collection")
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    filters = Filters(pillar=args.pillar, kind=args.kind, collection=args.collection, tag=args.tag)
+    results = library.search(args.query, filters, limit=args.limit)
+    hits = [
+        {
+            "resource_id": hit.resource_id,
+            "title": library.resource(hit.resource_id).title,
+            "page": hit.page,
+            "score": hit.score,
+            "snippet": hit.snippet,
+            "kind": library.resource(hit.resource_id).kind,
+            "pillars": list(library.resource(hit.resource_id).pillars),
+            "origin": hit.origin,
+        }
+        for hit in results.hits
+        if library.catalog.get(hit.resource_id) is not None
+    ]
+    if args.json:
+        _print_json(
+            {
+                "query": args.query,
+                "total": results.total,
+                "suggestion": results.suggestion,
+                "hits": hits,
+            }
+        )
+        return 0
+    emphasise = _emphasiser(sys.stdout.isatty())
+    if results.suggestion:
+        print(f"Did you mean: {results.suggestion}")
+    if args.group:
+        for resource_id, group in results.grouped():
+            print(f"\n{library.resource(resource_id).title} [{resource_id}]")
+            for hit in group:
+                print(f"  p. {hit.page}: {emphasise(hit.snippet, hit.spans)}")
+    else:
+        for hit in results.hits:
+            resource = library.resource(hit.resource_id)
+            print(f"\n{resource.title}, p. {hit.page} [{resource.id}]")
+            print(f"  {emphasise(hit.snippet, hit.spans)}")
+    shown = len(results.hits)
+    print(
+        f"\n{results.total} matching page{'s' if results.total != 1 else ''}"
+        + (f", {shown} shown" if shown < results.total else ""),
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _emphasiser(tty: bool) -> Callable[[str, list[tuple[int, int]]], str]:
+    start, end = ("\033[1m", "\033[0m") if tty else ("*", "*")
+
+    def emphasise(text: str, spans: list[tuple[int, int]]) -> str:
+        for s, e in reversed(spans):
+            text = text[:s] + start + text[s:e] + end + text[e:]
+        return text
+
+    return emphasise
+
+
+class ProgressBar:
+    """Pages done / total and the rate, redrawn in place on a terminal."""
+
+    def __init__(self, stream: TextIO, width: int = 30) -> None:
+        self.stream, self.width = stream, width
+        self.tty = stream.isatty()
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.line = ""
+
+    def update(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < (0.1 if self.tty else 2.0) and done < total:
+            return
+        self.last = now
+        rate = done / max(now - self.started, 1e-6)
+        filled = int(self.width * done / max(total, 1))
+        bar = "#" * filled + "." * (self.width - filled)
+        self.line = f"[{bar}] {done}/{total} pages, {rate:.0f} pages/s"
+        self.stream.write(("\r" + self.line) if self.tty else self.line + "\n")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.tty and self.line:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
 def _run_gui(app_paths: paths.AppPaths) -> int:
     if (
         sys.platform.startswith("linux")
@@ -218,4 +349,10 @@ def _run_gui(app_paths: paths.AppPaths) -> int:
     return run(app_paths)
 
 
-COMMANDS = {"list": cmd_list, "show": cmd_show, "tag": cmd_tag}
+COMMANDS = {
+    "list": cmd_list,
+    "show": cmd_show,
+    "tag": cmd_tag,
+    "index": cmd_index,
+    "search": cmd_search,
+}

@@ -55,3 +55,18 @@ def document_info(path: str | Path) -> DocumentInfo:
             metadata=metadata,
             outline=outline,
         )
+
+
+def page_texts(path: str | Path) -> list[str]:
+    """The plain text of every page, words broken across lines joined again."""
+    import pymupdf
+
+    flags = pymupdf.TEXT_DEHYPHENATE | pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+    try:
+        doc = pymupdf.open(path)
+    except Exception as exc:
+        raise DocumentError(f"cannot open {Path(path).name}: {exc}") from None
+    with doc:
+        if doc.needs_pass:
+            raise DocumentError(f"{Path(path).name} is encrypted")
+        return [page.get_text("text", flags=flags) for page in doc]

@@ -6,12 +6,18 @@ reaches for a global.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from reader_app.catalog import Catalog, Resource
 from reader_app.manifest import load_manifest
 from reader_app.paths import MANIFEST_NAME, AppPaths, bundled_dir
+from reader_app.search import IndexReport, IndexSource, SearchIndex, SearchResults
+from reader_app.search.index import IndexBusyError
 from reader_app.store import Store
 
 
@@ -31,17 +37,19 @@ class Filters:
 
 
 class Library:
-    def __init__(self, catalog: Catalog, store: Store) -> None:
+    def __init__(self, catalog: Catalog, store: Store, index: SearchIndex) -> None:
         self.catalog = catalog
         self.store = store
+        self.index = index
 
     @classmethod
     def open(cls, paths: AppPaths) -> Library:
         catalog = load_manifest(bundled_dir() / MANIFEST_NAME)
         paths.ensure()
-        return cls(catalog, Store(paths.database))
+        return cls(catalog, Store(paths.database), SearchIndex(paths.index_dir))
 
     def close(self) -> None:
+        self.index.close()
         self.store.close()
 
     def resource(self, resource_id: str) -> Resource:
@@ -86,3 +94,58 @@ class Library:
             "media_type": resource.media_type,
             "path": str(self.catalog.path_of(resource)),
         }
+
+    # Search
+
+    def index_sources(self) -> list[IndexSource]:
+        tags = self.store.tags_by_resource()
+        sources = []
+        for r in self.catalog.resources:
+            resource_tags = tuple(tags.get(r.id, ()))
+            image = r.media_type.startswith("image/")
+            indexed = [r.sha256, r.title, r.kind, r.collection, r.pillars, resource_tags, r.year]
+            if image:
+                indexed += [r.alt_text, r.transcript]
+            signature = hashlib.sha256(json.dumps(indexed).encode()).hexdigest()
+            sources.append(
+                IndexSource(
+                    resource_id=r.id,
+                    signature=signature,
+                    title=r.title,
+                    kind=r.kind,
+                    collection=r.collection,
+                    pillars=r.pillars,
+                    tags=resource_tags,
+                    year=r.year,
+                    pages=r.pages,
+                    path=None if image else str(self.catalog.path_of(r)),
+                    texts=(f"{r.title}\n{r.alt_text}\n{r.transcript}",) if image else (),
+                )
+            )
+        return sources
+
+    def update_index(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] = bool,
+        rebuild: bool = False,
+    ) -> IndexReport:
+        return self.index.update(self.index_sources(), progress, cancelled, rebuild)
+
+    def search(self, query: str, filters: Filters = Filters(), limit: int = 20) -> SearchResults:
+        """Search, building or repairing the index first if it needs it."""
+        wanted = {
+            "pillar": filters.pillar,
+            "kind": filters.kind,
+            "collection": filters.collection,
+            "tag": filters.tag,
+            "year": filters.year,
+        }
+        # If another process is indexing, search what is there so far.
+        with contextlib.suppress(IndexBusyError):
+            self.update_index()
+        try:
+            return self.index.search(query, wanted, limit)
+        except Exception:  # a damaged index only shows itself when read: rebuild, ask again
+            self.update_index(rebuild=True)
+            return self.index.search(query, wanted, limit)

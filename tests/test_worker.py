@@ -2,7 +2,7 @@ import pytest
 import worker_tasks
 
 from reader_app.documents import DocumentError, document_info
-from reader_app.worker import WorkerError, run_isolated
+from reader_app.worker import WorkerError, WorkerPool, run_isolated
 
 
 def test_result_comes_back() -> None:
@@ -34,3 +34,29 @@ def test_corrupt_pdf_is_a_document_error(tmp_path) -> None:
     bad.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 50)
     with pytest.raises(DocumentError, match=r"broken\.pdf"):
         run_isolated(document_info, str(bad))
+
+
+def test_pool_runs_jobs_and_survives_a_crash_and_a_hang() -> None:
+    with WorkerPool(size=2, timeout=2) as pool:
+        jobs = [(1, 2), (3, 4), (5, 6)]
+        results = dict(pool.map_unordered(worker_tasks.add, jobs))
+        assert results == {0: 3, 1: 7, 2: 11}
+        mixed = dict(pool.map_unordered(worker_tasks.crash_if, [(False,), (True,), (False,)]))
+        assert mixed[0] == "fine" and mixed[2] == "fine"
+        assert isinstance(mixed[1], WorkerError)
+        hung = dict(pool.map_unordered(worker_tasks.hang_if, [(True,), (False,)]))
+        assert isinstance(hung[0], WorkerError) and hung[1] == "fine"
+        # The pool still works after replacing the broken workers.
+        assert dict(pool.map_unordered(worker_tasks.add, [(2, 2)])) == {0: 4}
+
+
+def test_pool_reports_exceptions_per_job() -> None:
+    with WorkerPool(size=1) as pool:
+        results = dict(pool.map_unordered(worker_tasks.fail, [("one",), ("two",)]))
+    assert [str(results[i]) for i in (0, 1)] == ["one", "two"]
+
+
+def test_pool_stops_handing_out_jobs_when_cancelled() -> None:
+    with WorkerPool(size=1) as pool:
+        done = list(pool.map_unordered(worker_tasks.add, [(1, 1)] * 5, cancelled=lambda: True))
+    assert done == []

@@ -22,3 +22,15 @@ def hang() -> None:
 
 def unpicklable():
     return lambda: None
+
+
+def crash_if(flag: bool) -> str:
+    if flag:
+        os._exit(7)
+    return "fine"
+
+
+def hang_if(flag: bool) -> str:
+    if flag:
+        time.sleep(60)
+    return "fine"

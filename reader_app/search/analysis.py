@@ -1,0 +1,69 @@
+"""Text analysis shared by indexing and querying: folding, tokens, stems, word pairs.
+
+Pages are analysed in worker processes and handed to Whoosh as finished terms,
+so the single index writer does no stemming of its own.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from itertools import pairwise
+
+from whoosh.analysis import STOP_WORDS
+from whoosh.lang.porter import stem
+
+STOPS = frozenset(STOP_WORDS) - {"not", "or", "us", "may", "can", "will"}
+PAIR_JOINER = "_"
+WORD = re.compile(r"[a-z0-9]+")
+# Letters NFKD does not split into base + accent.
+_SPECIAL = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "ø": "o",
+        "œ": "oe",
+        "ł": "l",
+        "đ": "d",
+        "\u0131": "i",  # dotless i
+        "\u2019": "'",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+    }
+)
+_MARKS = re.compile(r"[\u0300-\u036f]")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Café' -> 'cafe'."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text.translate(_SPECIAL)))
+
+
+@lru_cache(maxsize=300_000)
+def stem_word(word: str) -> str:
+    return stem(word)
+
+
+def words(text: str) -> list[str]:
+    """Folded words in order, stop words included."""
+    return WORD.findall(fold(text))
+
+
+def terms(text: str) -> list[str]:
+    """Index terms in order: folded, stop words dropped, stemmed."""
+    return [stem_word(w) for w in WORD.findall(fold(text)) if w not in STOPS]
+
+
+def pairs(term_list: list[str]) -> list[str]:
+    """Neighbouring terms joined, so a phrase becomes a lookup of whole terms."""
+    return [a + PAIR_JOINER + b for a, b in pairwise(term_list)]
+
+
+def analyse_page(text: str) -> tuple[str, str]:
+    """Return (terms, pairs) as space-separated strings, ready for the writer."""
+    found = terms(text)
+    return " ".join(found), " ".join(pairs(found))

@@ -1,0 +1,305 @@
+"""The page index: schema, incremental updates from the catalog, and self-repair.
+
+The index is derived data. Anything wrong with it (missing, an older schema,
+damaged files, out of step with the catalog) is fixed by rebuilding from the
+sources; nothing in it is irreplaceable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.searching import Searcher
+
+from reader_app.search.analysis import fold, stem_word, words
+from reader_app.search.query import ParsedQuery, clean, parse
+from reader_app.search.results import Hit, SearchResults
+from reader_app.search.snippets import make_matcher, snippet
+from reader_app.search.sources import IndexSource, PageDoc, prepare_pages
+from reader_app.worker import WorkerPool
+
+# Bump whenever the schema or the analysis changes: the index is then rebuilt.
+SCHEMA_VERSION = 1
+STATE_FILE = "reader-state.json"
+COMMIT_EVERY = 5.0  # seconds: commit so searches see pages indexed so far
+LOW_HITS = 3  # fewer hits than this and we look for a "did you mean"
+WORD_IN_QUERY = re.compile(r"\w+")
+
+
+class IndexBusyError(RuntimeError):
+    """Another live process is writing the index."""
+
+
+def make_schema() -> Schema:
+    terms = SpaceSeparatedTokenizer()  # pages arrive already analysed
+    return Schema(
+        key=ID(unique=True, stored=True),
+        rid=ID(stored=True),
+        page=NUMERIC(int, stored=True),
+        origin=ID(stored=True),
+        title=TEXT(analyzer=terms, phrase=False, field_boost=2.0),
+        body=TEXT(analyzer=terms, phrase=False),
+        pairs=TEXT(analyzer=terms, phrase=False),
+        text=STORED(),
+        pillar=KEYWORD(),
+        kind=ID(),
+        collection=ID(),
+        tag=KEYWORD(commas=True),
+        year=NUMERIC(int),
+    )
+
+
+@dataclass
+class IndexReport:
+    indexed: list[str] = field(default_factory=list)  # resource ids (re)indexed
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (resource id, why)
+    pages: int = 0
+    rebuilt: str = ""  # why the whole index was rebuilt, if it was
+    cancelled: bool = False
+
+
+Progress = Callable[[int, int], None]  # (pages done, pages total)
+
+
+class SearchIndex:
+    """One index folder. Searches may run while an update is under way."""
+
+    def __init__(self, folder: Path, workers: int = 2) -> None:
+        self.folder = folder
+        self.workers = workers
+        self._searcher: Searcher | None = None
+
+    # Life cycle
+
+    def _read_state(self) -> dict[str, str] | None:
+        try:
+            state = json.loads((self.folder / STATE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(state, dict) or state.get("schema") != SCHEMA_VERSION:
+            return None
+        docs = state.get("docs")
+        return docs if isinstance(docs, dict) else None
+
+    def _write_state(self, docs: dict[str, str]) -> None:
+        data = json.dumps({"schema": SCHEMA_VERSION, "docs": docs}, sort_keys=True)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".state-")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, self.folder / STATE_FILE)
+
+    def _problem(self) -> str:
+        """Why the index cannot be used as it is, or '' if it can."""
+        if not windex.exists_in(str(self.folder)):
+            return "missing"
+        if self._read_state() is None:
+            return "from another version or incomplete"
+        try:
+            with windex.open_dir(str(self.folder)).searcher() as searcher:
+                searcher.doc_count()
+        except Exception as exc:  # whoosh raises many kinds for damaged files
+            return f"damaged ({type(exc).__name__})"
+        return ""
+
+    def reset(self) -> None:
+        """Throw the index away and start an empty one."""
+        self.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        windex.create_in(str(self.folder), make_schema())
+        self._write_state({})
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def update(
+        self,
+        sources: Iterable[IndexSource],
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] = bool,
+        rebuild: bool = False,
+    ) -> IndexReport:
+        """Bring the index in step with ``sources``: only new or changed resources are indexed."""
+        report = IndexReport()
+        problem = "asked to" if rebuild else self._problem()
+        if problem:
+            report.rebuilt = problem
+            self.reset()
+        done = dict(self._read_state() or {})
+        wanted = {s.resource_id: s for s in sources}
+        stale = [
+            rid for rid in done if wanted.get(rid) is None or wanted[rid].signature != done[rid]
+        ]
+        todo = [s for s in wanted.values() if done.get(s.resource_id) != s.signature]
+        if not stale and not todo:
+            return report
+        ix = windex.open_dir(str(self.folder))
+        try:
+            writer = ix.writer(limitmb=256)
+        except LockError:
+            raise IndexBusyError("the search index is being updated by another process") from None
+        try:
+            for rid in stale:
+                writer.delete_by_term("rid", rid)
+                done.pop(rid, None)
+                if rid not in wanted:
+                    report.removed.append(rid)
+            total = sum(s.pages for s in todo)
+            last_commit = time.monotonic()
+            with WorkerPool(self.workers) as pool:
+                jobs = [(s,) for s in todo]
+                for index, result in pool.map_unordered(prepare_pages, jobs, cancelled):
+                    source = todo[index]
+                    if isinstance(result, BaseException):
+                        report.failed.append((source.resource_id, str(result)))
+                        continue
+                    _add_pages(writer, source, result)
+                    done[source.resource_id] = source.signature
+                    report.indexed.append(source.resource_id)
+                    report.pages += len(result)
+                    if progress is not None:
+                        progress(report.pages, max(total, report.pages))
+                    if time.monotonic() - last_commit > COMMIT_EVERY:
+                        writer.commit()
+                        self._write_state(done)
+                        writer = ix.writer(limitmb=256)
+                        last_commit = time.monotonic()
+            report.cancelled = cancelled()
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        self._write_state(done)
+        self.close()  # the next search opens a searcher that sees the changes
+        return report
+
+    # Searching
+
+    def _get_searcher(self) -> Searcher:
+        if self._searcher is None:
+            self._searcher = windex.open_dir(str(self.folder)).searcher()
+        else:
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    def search(
+        self,
+        text: str,
+        filters: dict[str, str | int | None] | None = None,
+        limit: int = 20,
+    ) -> SearchResults:
+        parsed = parse(text)
+        results = SearchResults(query=text, total=0)
+        if parsed.is_empty:
+            return results
+        searcher = self._get_searcher()
+        found = searcher.search(parsed.query, limit=limit, filter=_filter_query(filters))
+        results.total = len(found)
+        matcher = make_matcher(
+            parsed.stems | self._expanded(searcher, parsed), tuple(parsed.prefixes)
+        )
+        for hit in found:
+            text_, spans = snippet(hit["text"], matcher)
+            results.hits.append(
+                Hit(hit["rid"], hit["page"], round(hit.score, 4), text_, spans, hit["origin"])
+            )
+        if results.total < LOW_HITS:
+            results.suggestion = self._suggest(searcher, text, parsed)
+        return results
+
+    def _expanded(self, searcher: Searcher, parsed: ParsedQuery) -> set[str]:
+        """Index terms that fuzzy queries matched, so snippets can mark them."""
+        reader = searcher.reader()
+        found: set[str] = set()
+        for stem in parsed.fuzzy:
+            maxdist = 2 if len(stem) > 6 else 1
+            found.update(reader.terms_within("body", stem, maxdist, prefix=1))
+        return found
+
+    def _suggest(self, searcher: Searcher, text: str, parsed: ParsedQuery) -> str | None:
+        """A corrected query when some word is missing from the index and a close one is not."""
+        reader = searcher.reader()
+        replacements: dict[str, str] = {}
+        for typed in parsed.words:
+            for word in words(typed):
+                stem = stem_word(word)
+                if word in replacements or reader.doc_frequency("body", stem) > 0:
+                    continue
+                candidates = [
+                    t
+                    for t in reader.terms_within("body", stem, 2, prefix=1)
+                    if t != stem and reader.doc_frequency("body", t) > 0
+                ]
+                if candidates:
+                    best = max(candidates, key=lambda t: reader.doc_frequency("body", t))
+                    replacements[word] = _surface_word(searcher, best) or best
+        if not replacements:
+            return None
+        cleaned = clean(text)
+        # Replace whole words whose folded form was corrected; keep everything else as typed.
+        return WORD_IN_QUERY.sub(lambda m: replacements.get(fold(m.group()), m.group()), cleaned)
+
+
+def _add_pages(writer: object, source: IndexSource, pages: list[PageDoc]) -> None:
+    title = " ".join(stem_word(w) for w in words(source.title))
+    common = {
+        "rid": source.resource_id,
+        "origin": source.origin,
+        "title": title,
+        "pillar": " ".join(source.pillars),
+        "kind": source.kind,
+        "collection": source.collection,
+        "tag": ",".join(fold(t) for t in source.tags),
+        "year": source.year,
+    }
+    for number, raw, terms_, pairs_ in pages:
+        writer.add_document(  # type: ignore[attr-defined]
+            key=f"{source.origin}:{source.resource_id}:{number}",
+            page=number,
+            body=terms_,
+            pairs=pairs_,
+            text=raw,
+            **common,
+        )
+
+
+def _filter_query(filters: dict[str, str | int | None] | None) -> wq.Query | None:
+    clauses: list[wq.Query] = []
+    for name, value in (filters or {}).items():
+        if value is None or value == "":
+            continue
+        if name == "year":
+            clauses.append(wq.NumericRange("year", int(value), int(value)))
+        elif name == "resource":
+            clauses.append(wq.Term("rid", str(value)))
+        else:
+            clauses.append(wq.Term(name, " ".join(fold(str(value)).split())))
+    return wq.And(clauses) if clauses else None
+
+
+def _surface_word(searcher: Searcher, stem: str) -> str | None:
+    """A word as it appears in the text whose stem is ``stem``, for a readable suggestion."""
+    for docnum in searcher.document_numbers(body=stem):
+        for word in words(searcher.stored_fields(docnum).get("text", "")):
+            if stem_word(word) == stem:
+                return word
+        break
+    return None
