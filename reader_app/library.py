@@ -17,7 +17,7 @@ from reader_app.catalog import Catalog, Resource
 from reader_app.manifest import load_manifest
 from reader_app.paths import MANIFEST_NAME, AppPaths, bundled_dir
 from reader_app.search import IndexReport, IndexSource, SearchIndex, SearchResults
-from reader_app.search.index import IndexBusyError
+from reader_app.search.index import IndexBusyError, IndexDamagedError
 from reader_app.store import Store
 
 
@@ -146,6 +146,6 @@ class Library:
             self.update_index()
         try:
             return self.index.search(query, wanted, limit)
-        except Exception:  # a damaged index only shows itself when read: rebuild, ask again
+        except IndexDamagedError:  # damage may only show when the index is read
             self.update_index(rebuild=True)
             return self.index.search(query, wanted, limit)

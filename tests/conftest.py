@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+# Fixtures over a generated corpus with planted passages, for the search tests.
+pytest_plugins = ["search_corpus"]
+
 # Set before Qt is imported anywhere, so no test ever needs a display.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-
-REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO.parent / "shared" / "seeds"
 
 
 @pytest.fixture(autouse=True)

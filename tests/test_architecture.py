@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO
+from repo_paths import REPO
 
 PACKAGE = REPO / "reader_app"
 GUI = PACKAGE / "gui"

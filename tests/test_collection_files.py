@@ -7,7 +7,7 @@ import tomllib
 
 import pymupdf
 import pytest
-from conftest import REPO, SEEDS
+from repo_paths import REPO, SEEDS
 
 from reader_app.manifest import load_manifest
 from reader_app.paths import MANIFEST_NAME, bundled_dir

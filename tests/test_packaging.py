@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from repo_paths import REPO
 
 
 @pytest.fixture(scope="module")

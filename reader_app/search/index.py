@@ -7,13 +7,16 @@ sources; nothing in it is irreplaceable.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import os
 import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+import warnings
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +44,19 @@ WORD_IN_QUERY = re.compile(r"\w+")
 
 class IndexBusyError(RuntimeError):
     """Another live process is writing the index."""
+
+
+class IndexDamagedError(RuntimeError):
+    """Reading the index failed; rebuilding it is the cure."""
+
+
+@contextlib.contextmanager
+def _quiet_leaks() -> Iterator[None]:
+    # Whoosh leaves a file open when it fails on a damaged index; let it close quietly.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        yield
+        gc.collect()
 
 
 def make_schema() -> Schema:
@@ -82,6 +98,7 @@ class SearchIndex:
         self.folder = folder
         self.workers = workers
         self._searcher: Searcher | None = None
+        self._in_step_with: frozenset[tuple[str, str]] | None = None  # sources last indexed
 
     # Life cycle
 
@@ -106,20 +123,23 @@ class SearchIndex:
 
     def _problem(self) -> str:
         """Why the index cannot be used as it is, or '' if it can."""
-        if not windex.exists_in(str(self.folder)):
+        if not self.folder.is_dir():
             return "missing"
         if self._read_state() is None:
             return "from another version or incomplete"
-        try:
-            with windex.open_dir(str(self.folder)).searcher() as searcher:
-                searcher.doc_count()
-        except Exception as exc:  # whoosh raises many kinds for damaged files
-            return f"damaged ({type(exc).__name__})"
-        return ""
+        damage = ""
+        with _quiet_leaks():
+            try:
+                with windex.open_dir(str(self.folder)).searcher() as searcher:
+                    searcher.doc_count()
+            except Exception as exc:  # whoosh raises many kinds for damaged files
+                damage = f"damaged ({type(exc).__name__})"
+        return damage
 
     def reset(self) -> None:
         """Throw the index away and start an empty one."""
         self.close()
+        self._in_step_with = None
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True, exist_ok=True)
         windex.create_in(str(self.folder), make_schema())
@@ -138,7 +158,12 @@ class SearchIndex:
         rebuild: bool = False,
     ) -> IndexReport:
         """Bring the index in step with ``sources``: only new or changed resources are indexed."""
+        sources = list(sources)
+        signatures = frozenset((s.resource_id, s.signature) for s in sources)
         report = IndexReport()
+        if not rebuild and signatures == self._in_step_with:
+            return report  # nothing changed since this object last checked
+        self._in_step_with = None
         problem = "asked to" if rebuild else self._problem()
         if problem:
             report.rebuilt = problem
@@ -150,6 +175,7 @@ class SearchIndex:
         ]
         todo = [s for s in wanted.values() if done.get(s.resource_id) != s.signature]
         if not stale and not todo:
+            self._in_step_with = signatures
             return report
         ix = windex.open_dir(str(self.folder))
         try:
@@ -189,6 +215,8 @@ class SearchIndex:
             raise
         self._write_state(done)
         self.close()  # the next search opens a searcher that sees the changes
+        if not report.failed and not report.cancelled:
+            self._in_step_with = signatures
         return report
 
     # Searching
@@ -206,10 +234,28 @@ class SearchIndex:
         filters: dict[str, str | int | None] | None = None,
         limit: int = 20,
     ) -> SearchResults:
+        """Search the index as it is. Raises IndexDamagedError if it cannot be read."""
         parsed = parse(text)
-        results = SearchResults(query=text, total=0)
         if parsed.is_empty:
-            return results
+            return SearchResults(query=text, total=0)
+        damaged = ""
+        with _quiet_leaks():
+            try:
+                return self._search(text, parsed, filters, limit)
+            except Exception as exc:
+                damaged = f"{type(exc).__name__}: {exc}"
+                self.close()
+                self._in_step_with = None
+        raise IndexDamagedError(damaged)
+
+    def _search(
+        self,
+        text: str,
+        parsed: ParsedQuery,
+        filters: dict[str, str | int | None] | None,
+        limit: int,
+    ) -> SearchResults:
+        results = SearchResults(query=text, total=0)
         searcher = self._get_searcher()
         found = searcher.search(parsed.query, limit=limit, filter=_filter_query(filters))
         results.total = len(found)

@@ -62,6 +62,8 @@ def _common_prefix(word: str) -> str:
 def _clause(piece: re.Match[str], parsed: ParsedQuery) -> wq.Query | None:
     name = (piece.group("field") or "").lower()
     value = piece.group("value") or ""
+    if name in FILTER_FIELDS or name == "title":
+        value = value.strip('"')
     if value.startswith('"'):
         found = terms(value.strip('"'))
         parsed.stems.update(found)
