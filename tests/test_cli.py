@@ -223,3 +223,58 @@ def test_installed_entry_point_finds_the_collection(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert [i["id"] for i in json.loads(result.stdout)] == ALL_IDS
+
+
+def test_index_builds_then_has_nothing_to_do(capsys) -> None:
+    code, out, err = run(capsys, "index")
+    assert code == 0
+    assert f"{len(ALL_IDS)} resources" in out and "Index created." in err
+    assert run_json(capsys, "index")["indexed"] == []
+    rebuilt = run_json(capsys, "index", "--rebuild")
+    assert rebuilt["rebuilt"] == "asked to" and len(rebuilt["indexed"]) == len(ALL_IDS)
+    assert rebuilt["pages"] == sum(r.pages for r in CATALOG.resources)
+
+
+def test_search_json_shape(capsys) -> None:
+    result = run_json(capsys, "search", "digital poverty", "--limit", "5")
+    assert set(result) == {"query", "total", "suggestion", "hits"}
+    assert result["query"] == "digital poverty" and result["suggestion"] is None
+    assert result["total"] >= len(result["hits"]) == 5
+    top = result["hits"][0]
+    assert top["resource_id"] == "digital-poverty"
+    assert {"resource_id", "title", "page", "score", "snippet", "kind", "pillars"} <= set(top)
+    assert 1 <= top["page"] <= CATALOG.get("digital-poverty").pages
+    assert "digital poverty" in top["snippet"].lower()
+    assert "\033" not in top["snippet"] and "*" not in top["snippet"]
+
+
+def test_search_filters_and_suggestion(capsys) -> None:
+    renew = run_json(capsys, "search", "data", "--pillar", "renew", "--limit", "50")
+    assert renew["hits"] and all("renew" in h["pillars"] for h in renew["hits"])
+    images = run_json(capsys, "search", "pillars", "--kind", "infographic")
+    assert images["hits"] and {h["kind"] for h in images["hits"]} == {"infographic"}
+    assert run_json(capsys, "search", "povrty")["suggestion"] == "poverty"
+
+
+def test_search_by_tag(capsys) -> None:
+    run(capsys, "tag", "climate-places", "board")
+    result = run_json(capsys, "search", "climate", "--tag", "board", "--limit", "50")
+    assert result["hits"] and {h["resource_id"] for h in result["hits"]} == {"climate-places"}
+
+
+def test_search_readable_output(capsys) -> None:
+    code, out, err = run(capsys, "search", "test and trace", "--limit", "2")
+    assert code == 0
+    assert "Lessons from local test and trace" in out
+    assert "*trace*" in out.lower()
+    assert "matching page" in err
+    code, out, _ = run(capsys, "search", "test and trace", "--group")
+    assert code == 0 and "  p. " in out
+
+
+@pytest.mark.parametrize(
+    "args", [["search"], ["search", "x", "--limit", "0"], ["search", "x", "--pillar", "nope"]]
+)
+def test_search_usage_errors(capsys, args) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2 and one_line_error(err).startswith("reader-app: usage error:")
