@@ -1,7 +1,9 @@
 """Text analysis shared by indexing and querying: folding, tokens, stems, word pairs.
 
 Pages are analysed in worker processes and handed to Whoosh as finished terms,
-so the single index writer does no stemming of its own.
+so the single index writer does no stemming of its own. Phrases are found
+through pairs of neighbouring *common* terms (like Lucene's common grams): a
+phrase of rarer words is cheap to check against the few pages that hold them.
 """
 
 from __future__ import annotations
@@ -58,12 +60,6 @@ def terms(text: str) -> list[str]:
     return [stem_word(w) for w in WORD.findall(fold(text)) if w not in STOPS]
 
 
-def pairs(term_list: list[str]) -> list[str]:
-    """Neighbouring terms joined, so a phrase becomes a lookup of whole terms."""
-    return [a + PAIR_JOINER + b for a, b in pairwise(term_list)]
-
-
-def analyse_page(text: str) -> tuple[str, str]:
-    """Return (terms, pairs) as space-separated strings, ready for the writer."""
-    found = terms(text)
-    return " ".join(found), " ".join(pairs(found))
+def pairs(term_list: list[str], common: frozenset[str]) -> list[str]:
+    """Neighbouring terms joined, where both are common."""
+    return [a + PAIR_JOINER + b for a, b in pairwise(term_list) if a in common and b in common]

@@ -16,18 +16,20 @@ import shutil
 import tempfile
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.analysis import SpaceSeparatedTokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.searching import Searcher
 
-from reader_app.search.analysis import fold, stem_word, words
+from reader_app.search.analysis import STOPS, fold, pairs, stem_word, words
 from reader_app.search.query import ParsedQuery, clean, parse
 from reader_app.search.results import Hit, SearchResults
 from reader_app.search.snippets import make_matcher, snippet
@@ -35,7 +37,9 @@ from reader_app.search.sources import IndexSource, PageDoc, prepare_pages
 from reader_app.worker import WorkerPool
 
 # Bump whenever the schema or the analysis changes: the index is then rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+COMMON_TERMS = 400  # the most widespread terms, whose neighbouring pairs are indexed
+COMMON_SAMPLE = 1000  # pages looked at to choose them
 STATE_FILE = "reader-state.json"
 COMMIT_EVERY = 5.0  # seconds: commit so searches see pages indexed so far
 LOW_HITS = 3  # fewer hits than this and we look for a "did you mean"
@@ -56,15 +60,14 @@ def _quiet_leaks() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         yield
-        gc.collect()
 
 
 def make_schema() -> Schema:
     terms = SpaceSeparatedTokenizer()  # pages arrive already analysed
+    # Few fields, no positions and no numeric tiers: each costs the single writer time.
     return Schema(
-        key=ID(unique=True, stored=True),
         rid=ID(stored=True),
-        page=NUMERIC(int, stored=True),
+        page=STORED(),
         origin=ID(stored=True),
         title=TEXT(analyzer=terms, phrase=False, field_boost=2.0),
         body=TEXT(analyzer=terms, phrase=False),
@@ -74,7 +77,7 @@ def make_schema() -> Schema:
         kind=ID(),
         collection=ID(),
         tag=KEYWORD(commas=True),
-        year=NUMERIC(int),
+        year=ID(),
     )
 
 
@@ -99,27 +102,39 @@ class SearchIndex:
         self.workers = workers
         self._searcher: Searcher | None = None
         self._in_step_with: frozenset[tuple[str, str]] | None = None  # sources last indexed
+        self._common: frozenset[str] | None = None
 
     # Life cycle
 
-    def _read_state(self) -> dict[str, str] | None:
+    def _read_state(self) -> dict[str, Any] | None:
         try:
             state = json.loads((self.folder / STATE_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         if not isinstance(state, dict) or state.get("schema") != SCHEMA_VERSION:
             return None
-        docs = state.get("docs")
-        return docs if isinstance(docs, dict) else None
+        if not isinstance(state.get("docs"), dict) or not isinstance(state.get("common"), list):
+            return None
+        return state
 
-    def _write_state(self, docs: dict[str, str]) -> None:
-        data = json.dumps({"schema": SCHEMA_VERSION, "docs": docs}, sort_keys=True)
+    def _write_state(self, docs: dict[str, str], common: frozenset[str]) -> None:
+        data = json.dumps(
+            {"schema": SCHEMA_VERSION, "docs": docs, "common": sorted(common)}, sort_keys=True
+        )
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".state-")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, self.folder / STATE_FILE)
+        self._common = common
+
+    @property
+    def common(self) -> frozenset[str]:
+        if self._common is None:
+            state = self._read_state()
+            self._common = frozenset(state["common"]) if state else frozenset()
+        return self._common
 
     def _problem(self) -> str:
         """Why the index cannot be used as it is, or '' if it can."""
@@ -134,6 +149,8 @@ class SearchIndex:
                     searcher.doc_count()
             except Exception as exc:  # whoosh raises many kinds for damaged files
                 damage = f"damaged ({type(exc).__name__})"
+            if damage:
+                gc.collect()
         return damage
 
     def reset(self) -> None:
@@ -143,7 +160,7 @@ class SearchIndex:
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True, exist_ok=True)
         windex.create_in(str(self.folder), make_schema())
-        self._write_state({})
+        self._write_state({}, frozenset())
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -168,11 +185,11 @@ class SearchIndex:
         if problem:
             report.rebuilt = problem
             self.reset()
-        done = dict(self._read_state() or {})
+        state = self._read_state() or {"docs": {}, "common": []}
+        done: dict[str, str] = dict(state["docs"])
+        common = frozenset(state["common"])
         wanted = {s.resource_id: s for s in sources}
-        stale = [
-            rid for rid in done if wanted.get(rid) is None or wanted[rid].signature != done[rid]
-        ]
+        stale = [r for r in done if wanted.get(r) is None or wanted[r].signature != done[r]]
         todo = [s for s in wanted.values() if done.get(s.resource_id) != s.signature]
         if not stale and not todo:
             self._in_step_with = signatures
@@ -182,6 +199,8 @@ class SearchIndex:
             writer = ix.writer(limitmb=256)
         except LockError:
             raise IndexBusyError("the search index is being updated by another process") from None
+        # A new index chooses its common terms from the first pages it sees.
+        waiting: list[tuple[IndexSource, list[PageDoc]]] | None = None if common else []
         try:
             for rid in stale:
                 writer.delete_by_term("rid", rid)
@@ -197,23 +216,38 @@ class SearchIndex:
                     if isinstance(result, BaseException):
                         report.failed.append((source.resource_id, str(result)))
                         continue
-                    _add_pages(writer, source, result)
-                    done[source.resource_id] = source.signature
-                    report.indexed.append(source.resource_id)
                     report.pages += len(result)
                     if progress is not None:
                         progress(report.pages, max(total, report.pages))
+                    if waiting is not None:
+                        waiting.append((source, result))
+                        if sum(len(pages) for _, pages in waiting) < COMMON_SAMPLE:
+                            continue
+                        common = choose_common(waiting)
+                        batch, waiting = waiting, None
+                    else:
+                        batch = [(source, result)]
+                    for batch_source, pages in batch:
+                        _add_pages(writer, batch_source, pages, common)
+                        done[batch_source.resource_id] = batch_source.signature
+                        report.indexed.append(batch_source.resource_id)
                     if time.monotonic() - last_commit > COMMIT_EVERY:
                         writer.commit()
-                        self._write_state(done)
+                        self._write_state(done, common)
                         writer = ix.writer(limitmb=256)
                         last_commit = time.monotonic()
+            if waiting:
+                common = choose_common(waiting)
+                for batch_source, pages in waiting:
+                    _add_pages(writer, batch_source, pages, common)
+                    done[batch_source.resource_id] = batch_source.signature
+                    report.indexed.append(batch_source.resource_id)
             report.cancelled = cancelled()
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
-        self._write_state(done)
+        self._write_state(done, common)
         self.close()  # the next search opens a searcher that sees the changes
         if not report.failed and not report.cancelled:
             self._in_step_with = signatures
@@ -235,7 +269,7 @@ class SearchIndex:
         limit: int = 20,
     ) -> SearchResults:
         """Search the index as it is. Raises IndexDamagedError if it cannot be read."""
-        parsed = parse(text)
+        parsed = parse(text, self.common)
         if parsed.is_empty:
             return SearchResults(query=text, total=0)
         damaged = ""
@@ -246,6 +280,8 @@ class SearchIndex:
                 damaged = f"{type(exc).__name__}: {exc}"
                 self.close()
                 self._in_step_with = None
+            if damaged:
+                gc.collect()
         raise IndexDamagedError(damaged)
 
     def _search(
@@ -257,7 +293,10 @@ class SearchIndex:
     ) -> SearchResults:
         results = SearchResults(query=text, total=0)
         searcher = self._get_searcher()
-        found = searcher.search(parsed.query, limit=limit, filter=_filter_query(filters))
+        allowed: wq.Query | set[int] | None = _filter_query(filters)
+        if parsed.phrases:
+            allowed = _pages_with_phrases(searcher, parsed, allowed)
+        found = searcher.search(parsed.query, limit=limit, filter=allowed)
         results.total = len(found)
         matcher = make_matcher(
             parsed.stems | self._expanded(searcher, parsed), tuple(parsed.prefixes)
@@ -304,9 +343,20 @@ class SearchIndex:
         return WORD_IN_QUERY.sub(lambda m: replacements.get(fold(m.group()), m.group()), cleaned)
 
 
-def _add_pages(writer: object, source: IndexSource, pages: list[PageDoc]) -> None:
+def choose_common(batch: list[tuple[IndexSource, list[PageDoc]]]) -> frozenset[str]:
+    """The terms on the most pages: phrases made of them are indexed as pairs."""
+    counts: Counter[str] = Counter()
+    for _source, pages in batch:
+        for _number, _raw, page_terms in pages:
+            counts.update(set(page_terms))
+    return frozenset(term for term, _n in counts.most_common(COMMON_TERMS))
+
+
+def _add_pages(
+    writer: Any, source: IndexSource, pages: list[PageDoc], common: frozenset[str]
+) -> None:
     title = " ".join(stem_word(w) for w in words(source.title))
-    common = {
+    shared = {
         "rid": source.resource_id,
         "origin": source.origin,
         "title": title,
@@ -314,16 +364,15 @@ def _add_pages(writer: object, source: IndexSource, pages: list[PageDoc]) -> Non
         "kind": source.kind,
         "collection": source.collection,
         "tag": ",".join(fold(t) for t in source.tags),
-        "year": source.year,
+        "year": str(source.year),
     }
-    for number, raw, terms_, pairs_ in pages:
-        writer.add_document(  # type: ignore[attr-defined]
-            key=f"{source.origin}:{source.resource_id}:{number}",
+    for number, raw, page_terms in pages:
+        writer.add_document(
             page=number,
-            body=terms_,
-            pairs=pairs_,
+            body=" ".join(page_terms),
+            pairs=" ".join(pairs(page_terms, common)),
             text=raw,
-            **common,
+            **shared,
         )
 
 
@@ -333,12 +382,41 @@ def _filter_query(filters: dict[str, str | int | None] | None) -> wq.Query | Non
         if value is None or value == "":
             continue
         if name == "year":
-            clauses.append(wq.NumericRange("year", int(value), int(value)))
+            clauses.append(wq.Term("year", str(value)))
         elif name == "resource":
             clauses.append(wq.Term("rid", str(value)))
         else:
             clauses.append(wq.Term(name, " ".join(fold(str(value)).split())))
     return wq.And(clauses) if clauses else None
+
+
+def _pages_with_phrases(
+    searcher: Searcher, parsed: ParsedQuery, allowed: wq.Query | None
+) -> set[int]:
+    """Candidate pages whose stored text really has each phrase, words in order."""
+    candidates = searcher.search(parsed.query, limit=None, filter=allowed, scored=False)
+    patterns = [phrase_pattern(p) for p in parsed.phrases]
+    keep = set()
+    for docnum in candidates.docs():
+        text = searcher.stored_fields(docnum)["text"]
+        if not text.isascii():
+            text = fold(text)
+        if all(p.search(text) for p in patterns):
+            keep.add(docnum)
+    return keep
+
+
+_STOPS_BETWEEN = r"\W+(?:(?:" + "|".join(sorted(STOPS, key=len, reverse=True)) + r")\W+)*"
+
+
+def phrase_pattern(phrase_terms: list[str]) -> re.Pattern[str]:
+    """A regex for the phrase's words in order, stop words allowed between them."""
+    parts = []
+    for term in phrase_terms:
+        # Stems end where a word's ending was cut ("poverti" for poverty): match on from there.
+        stem = term[:-1] if len(term) > 3 and term.endswith("i") else term
+        parts.append(re.escape(stem) + r"\w*")
+    return re.compile(r"\b" + _STOPS_BETWEEN.join(parts), re.IGNORECASE)
 
 
 def _surface_word(searcher: Searcher, stem: str) -> str | None:

@@ -32,6 +32,7 @@ class ParsedQuery:
     prefixes: list[str] = field(default_factory=list)
     fuzzy: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # plain words as typed, for "did you mean"
+    phrases: list[list[str]] = field(default_factory=list)  # to check against the page text
 
     @property
     def is_empty(self) -> bool:
@@ -59,7 +60,7 @@ def _common_prefix(word: str) -> str:
     return word[: max(n, min(len(word), 2))]
 
 
-def _clause(piece: re.Match[str], parsed: ParsedQuery) -> wq.Query | None:
+def _clause(piece: re.Match[str], parsed: ParsedQuery, common: frozenset[str]) -> wq.Query | None:
     name = (piece.group("field") or "").lower()
     value = piece.group("value") or ""
     if name in FILTER_FIELDS or name == "title":
@@ -71,13 +72,17 @@ def _clause(piece: re.Match[str], parsed: ParsedQuery) -> wq.Query | None:
             return None
         if len(found) == 1:
             return _either(found)
-        pair_terms = pairs(found)
-        return wq.And([wq.Term("pairs", p) for p in pair_terms])
+        pair_terms = pairs(found, common)
+        if not (len(found) == 2 and pair_terms):
+            parsed.phrases.append(found)  # not fully answered by a pair: check the text
+        return wq.And(
+            [wq.Term("body", t) for t in found] + [wq.Term("pairs", p) for p in pair_terms]
+        )
     if name in FILTER_FIELDS:
         folded = " ".join(fold(value).split())
         return wq.Term(name, folded) if folded else None
     if name == "year":
-        return wq.NumericRange("year", int(value), int(value)) if value.isdigit() else None
+        return wq.Term("year", value) if value.isdigit() else None
     if name == "title":
         found = terms(value)
         parsed.stems.update(found)
@@ -115,7 +120,7 @@ def _words(value: str, parsed: ParsedQuery) -> wq.Query | None:
     return _either(found)
 
 
-def parse(text: str) -> ParsedQuery:
+def parse(text: str, common: frozenset[str] = frozenset()) -> ParsedQuery:
     parsed = ParsedQuery(wq.NullQuery)
     positive: list[wq.Query] = []
     negative: list[wq.Query] = []
@@ -128,7 +133,7 @@ def parse(text: str) -> ParsedQuery:
             negate_next = negate_next or value == "NOT"
             or_next = value == "OR" and bool(positive)
             continue
-        clause = _clause(piece, parsed)
+        clause = _clause(piece, parsed, common)
         if clause is None:
             continue
         if negate_next or piece.group("neg"):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reader_app.documents import page_texts
-from reader_app.search.analysis import analyse_page
+from reader_app.search.analysis import terms
 
-# (page number from 1, raw text, terms, pairs)
-PageDoc = tuple[int, str, str, str]
+# (page number from 1, raw text, its index terms in order)
+PageDoc = tuple[int, str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -30,4 +30,4 @@ class IndexSource:
 def prepare_pages(source: IndexSource) -> list[PageDoc]:
     """Extract and analyse every page. Runs in a worker process (PyMuPDF, stemming)."""
     texts = list(source.texts) if source.texts or source.path is None else page_texts(source.path)
-    return [(number, text, *analyse_page(text)) for number, text in enumerate(texts, start=1)]
+    return [(number, text, terms(text)) for number, text in enumerate(texts, start=1)]
