@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 import warnings
@@ -43,6 +44,10 @@ COMMON_TERMS = 400  # the most widespread terms, whose neighbouring pairs are in
 COMMON_SAMPLE = 1000  # pages looked at to choose them
 STATE_FILE = "reader-state.json"
 COMMIT_EVERY = 5.0  # seconds: commit so searches see pages indexed so far
+BIG_UPDATE = 2000  # pages: from here on, write with parallel sub-writers and commit less often
+BIG_COMMIT_EVERY = 30.0
+# Whoosh's parallel writer forks; only where fork is the safe default.
+PARALLEL_WRITER = sys.platform.startswith("linux")
 LOW_HITS = 3  # fewer hits than this and we look for a "did you mean"
 WORD_IN_QUERY = re.compile(r"\w+")
 
@@ -188,28 +193,23 @@ class SearchIndex:
             self.reset()
         state = self._read_state() or {"docs": {}, "common": []}
         done: dict[str, str] = dict(state["docs"])
-        common = frozenset(state["common"])
         wanted = {s.resource_id: s for s in sources}
         stale = [r for r in done if wanted.get(r) is None or wanted[r].signature != done[r]]
         todo = [s for s in wanted.values() if done.get(s.resource_id) != s.signature]
         if not stale and not todo:
             self._in_step_with = signatures
             return report
-        ix = windex.open_dir(str(self.folder))
+        total = sum(s.pages for s in todo)
         try:
-            writer = _writer(ix)
+            run = _IndexRun(self, done, frozenset(state["common"]), report, total)
         except LockError:
             raise IndexBusyError("the search index is being updated by another process") from None
-        # A new index chooses its common terms from the first pages it sees.
-        waiting: list[tuple[IndexSource, list[PageDoc]]] | None = None if common else []
         try:
             for rid in stale:
-                writer.delete_by_term("rid", rid)
+                run.writer.delete_by_term("rid", rid)
                 done.pop(rid, None)
                 if rid not in wanted:
                     report.removed.append(rid)
-            total = sum(s.pages for s in todo)
-            last_commit = time.monotonic()
             with WorkerPool(self.workers) as pool:
                 jobs = [(s,) for s in todo]
                 for index, result in pool.map_unordered(prepare_pages, jobs, cancelled):
@@ -220,35 +220,12 @@ class SearchIndex:
                     report.pages += len(result)
                     if progress is not None:
                         progress(report.pages, max(total, report.pages))
-                    if waiting is not None:
-                        waiting.append((source, result))
-                        if sum(len(pages) for _, pages in waiting) < COMMON_SAMPLE:
-                            continue
-                        common = choose_common(waiting)
-                        batch, waiting = waiting, None
-                    else:
-                        batch = [(source, result)]
-                    for batch_source, pages in batch:
-                        _add_pages(writer, batch_source, pages, common)
-                        done[batch_source.resource_id] = batch_source.signature
-                        report.indexed.append(batch_source.resource_id)
-                    if time.monotonic() - last_commit > COMMIT_EVERY:
-                        writer.commit()
-                        self._write_state(done, common)
-                        writer = _writer(ix)
-                        last_commit = time.monotonic()
-            if waiting:
-                common = choose_common(waiting)
-                for batch_source, pages in waiting:
-                    _add_pages(writer, batch_source, pages, common)
-                    done[batch_source.resource_id] = batch_source.signature
-                    report.indexed.append(batch_source.resource_id)
+                    run.add(source, result)
             report.cancelled = cancelled()
-            writer.commit()
+            run.finish()
         except BaseException:
-            writer.cancel()
+            run.writer.cancel()
             raise
-        self._write_state(done, common)
         self.close()  # the next search opens a searcher that sees the changes
         if not report.failed and not report.cancelled:
             self._in_step_with = signatures
@@ -344,10 +321,66 @@ class SearchIndex:
         return WORD_IN_QUERY.sub(lambda m: replacements.get(fold(m.group()), m.group()), cleaned)
 
 
-def _writer(ix: windex.Index) -> Any:
+class _IndexRun:
+    """One update's writer: adds pages, commits now and then so searches see progress."""
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        done: dict[str, str],
+        common: frozenset[str],
+        report: IndexReport,
+        pages: int,
+    ) -> None:
+        self.index, self.done, self.common, self.report = index, done, common, report
+        self.big = pages >= BIG_UPDATE
+        self.commit_every = BIG_COMMIT_EVERY if self.big else COMMIT_EVERY
+        self.ix = windex.open_dir(str(index.folder))
+        self.writer = _writer(self.ix, self.big)
+        self.last_commit = time.monotonic()
+        # A new index chooses its common terms from the first pages it sees.
+        self.waiting: list[tuple[IndexSource, list[PageDoc]]] | None = None if common else []
+
+    def add(self, source: IndexSource, pages: list[PageDoc]) -> None:
+        if self.waiting is not None:
+            self.waiting.append((source, pages))
+            if sum(len(p) for _, p in self.waiting) >= COMMON_SAMPLE:
+                self._flush_waiting()
+            return
+        self._write(source, pages)
+        if time.monotonic() - self.last_commit > self.commit_every:
+            self.writer.commit()
+            self.index._write_state(self.done, self.common)
+            self.writer = _writer(self.ix, self.big)
+            self.last_commit = time.monotonic()
+
+    def finish(self) -> None:
+        if self.waiting:
+            self._flush_waiting()
+        self.writer.commit()
+        self.index._write_state(self.done, self.common)
+
+    def _flush_waiting(self) -> None:
+        batch, self.waiting = self.waiting or [], None
+        self.common = choose_common(batch)
+        for source, pages in batch:
+            self._write(source, pages)
+
+    def _write(self, source: IndexSource, pages: list[PageDoc]) -> None:
+        _add_pages(self.writer, source, pages, self.common)
+        self.done[source.resource_id] = source.signature
+        self.report.indexed.append(source.resource_id)
+
+
+def _writer(ix: windex.Index, big: bool = False) -> Any:
     # Uncompressed posting blocks: most terms have a posting or two, and zlib per block
     # cost the single writer a sixth of its time for a tenth more disk.
-    return ix.writer(limitmb=256, codec=W3Codec(compression=0))
+    codec = W3Codec(compression=0)
+    if big and PARALLEL_WRITER:
+        # Whoosh's own sub-writers, one per core, each building a segment: writing postings
+        # is the slowest step, and a large build can afford their start-up.
+        return ix.writer(procs=2, multisegment=True, limitmb=128, codec=codec)
+    return ix.writer(limitmb=256, codec=codec)
 
 
 def choose_common(batch: list[tuple[IndexSource, list[PageDoc]]]) -> frozenset[str]:

@@ -163,3 +163,12 @@ def test_second_library_on_the_same_folder_sees_the_index(corpus, tmp_path) -> N
         assert found(second, "tablets") == {("alpha", 2)}
     finally:
         second.close()
+
+
+def test_large_update_with_parallel_writers_finds_the_same(library, monkeypatch) -> None:
+    monkeypatch.setattr("reader_app.search.index.BIG_UPDATE", 1)
+    report = library.update_index()
+    assert sorted(report.indexed) == ["alpha", "beta", "delta", "gamma"]
+    assert found(library, "tablets") == {("alpha", 2)}
+    assert found(library, '"rural areas"') == {("gamma", 2)}
+    assert found(library, "zephyrbrook OR lighthouse") == {("beta", 4), ("delta", 1)}
