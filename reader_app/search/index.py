@@ -13,9 +13,9 @@ import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 import time
+import uuid
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -28,8 +28,10 @@ from whoosh import query as wq
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.index import LockError
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, LockError
 from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
 
 from reader_app.search.analysis import STOPS, fold, pairs, stem_word, words
 from reader_app.search.query import ParsedQuery, clean, parse
@@ -44,10 +46,7 @@ COMMON_TERMS = 400  # the most widespread terms, whose neighbouring pairs are in
 COMMON_SAMPLE = 1000  # pages looked at to choose them
 STATE_FILE = "reader-state.json"
 COMMIT_EVERY = 5.0  # seconds: commit so searches see pages indexed so far
-BIG_UPDATE = 2000  # pages: from here on, write with parallel sub-writers and commit less often
-BIG_COMMIT_EVERY = 30.0
-# Whoosh's parallel writer forks; only where fork is the safe default.
-PARALLEL_WRITER = sys.platform.startswith("linux")
+BIG_UPDATE = 2000  # pages: from here on, workers write whole segments
 LOW_HITS = 3  # fewer hits than this and we look for a "did you mean"
 WORD_IN_QUERY = re.compile(r"\w+")
 
@@ -211,6 +210,8 @@ class SearchIndex:
                 if rid not in wanted:
                     report.removed.append(rid)
             with WorkerPool(self.workers) as pool:
+                if total >= BIG_UPDATE:
+                    todo = run.build_segments(pool, todo, total, progress, cancelled)
                 jobs = [(s,) for s in todo]
                 for index, result in pool.map_unordered(prepare_pages, jobs, cancelled):
                     source = todo[index]
@@ -333,10 +334,9 @@ class _IndexRun:
         pages: int,
     ) -> None:
         self.index, self.done, self.common, self.report = index, done, common, report
-        self.big = pages >= BIG_UPDATE
-        self.commit_every = BIG_COMMIT_EVERY if self.big else COMMIT_EVERY
-        self.ix = windex.open_dir(str(index.folder))
-        self.writer = _writer(self.ix, self.big)
+        self.ix = _open(index.folder)
+        self.writer = _writer(self.ix)
+        self.segments: list[Any] = []  # built by workers, joined to the index at commit
         self.last_commit = time.monotonic()
         # A new index chooses its common terms from the first pages it sees.
         self.waiting: list[tuple[IndexSource, list[PageDoc]]] | None = None if common else []
@@ -348,17 +348,88 @@ class _IndexRun:
                 self._flush_waiting()
             return
         self._write(source, pages)
-        if time.monotonic() - self.last_commit > self.commit_every:
-            self.writer.commit()
-            self.index._write_state(self.done, self.common)
-            self.writer = _writer(self.ix, self.big)
+        if time.monotonic() - self.last_commit > COMMIT_EVERY:
+            self.commit()
+            self.writer = _writer(self.ix)
             self.last_commit = time.monotonic()
 
     def finish(self) -> None:
         if self.waiting:
             self._flush_waiting()
-        self.writer.commit()
+        self.commit()
+
+    def commit(self, workers_busy: bool = False) -> None:
+        if self.segments or workers_busy:
+            _commit_with_segments(self.writer, self.segments, clean=not workers_busy)
+            self.segments = []
+        else:
+            self.writer.commit()
         self.index._write_state(self.done, self.common)
+
+    def build_segments(
+        self,
+        pool: WorkerPool,
+        todo: list[IndexSource],
+        total: int,
+        progress: Progress | None,
+        cancelled: Callable[[], bool],
+    ) -> list[IndexSource]:
+        """Index a large update in chunks, each written as a whole segment by a worker.
+
+        Writing postings is the slowest step and Whoosh allows one writer, so the
+        workers build segments themselves and this process only joins them to the
+        index. Returns the sources still to index one by one (chunks that failed).
+        """
+        if not self.common:
+            todo = self._sample_common(pool, todo, cancelled)
+        size = max(1000, min(5000, total // (2 * pool.size)))
+        chunks: list[list[IndexSource]] = [[]]
+        for source in todo:
+            if sum(s.pages for s in chunks[-1]) >= size:
+                chunks.append([])
+            chunks[-1].append(source)
+        folder = str(self.index.folder)
+        leftover: list[IndexSource] = []
+        jobs = [(folder, chunk, self.common) for chunk in chunks if chunk]
+        for number, result in pool.map_unordered(build_segment, jobs, cancelled):
+            chunk = jobs[number][1]
+            if isinstance(result, BaseException):
+                leftover.extend(chunk)  # retried one by one, so one bad file is isolated
+                continue
+            segment, indexed, failed = result
+            if segment is not None:
+                self.segments.append(segment)
+            by_id = {s.resource_id: s for s in chunk}
+            for resource_id, pages in indexed:
+                self.done[resource_id] = by_id[resource_id].signature
+                self.report.indexed.append(resource_id)
+                self.report.pages += pages
+            self.report.failed.extend(failed)
+            if progress is not None:
+                progress(self.report.pages, max(total, self.report.pages))
+            self.commit(workers_busy=True)  # searchable so far
+            self.writer = _writer(self.ix)
+        return leftover
+
+    def _sample_common(
+        self, pool: WorkerPool, todo: list[IndexSource], cancelled: Callable[[], bool]
+    ) -> list[IndexSource]:
+        """Choose the common terms from the first pages; those pages are indexed here."""
+        sample, pages = [], 0
+        for source in todo:
+            if pages >= COMMON_SAMPLE:
+                break
+            sample.append(source)
+            pages += source.pages
+        for index, result in pool.map_unordered(prepare_pages, [(s,) for s in sample], cancelled):
+            if isinstance(result, BaseException):
+                self.report.failed.append((sample[index].resource_id, str(result)))
+            else:
+                self.report.pages += len(result)
+                self.add(sample[index], result)
+        if self.waiting is not None:
+            self._flush_waiting()
+        return todo[len(sample) :]
 
     def _flush_waiting(self) -> None:
         batch, self.waiting = self.waiting or [], None
@@ -372,15 +443,75 @@ class _IndexRun:
         self.report.indexed.append(source.resource_id)
 
 
-def _writer(ix: windex.Index, big: bool = False) -> Any:
+class _Storage(FileStorage):
+    """The index folder, with a temporary folder of its own for each opening.
+
+    Whoosh gives all writers of an index one temporary folder and deletes it when a
+    writer finishes, which breaks writers working side by side in other processes.
+    """
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self._suffix = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+    def temp_storage(self, name: str | None = None) -> Any:
+        return super().temp_storage(f"{name or 'tmp'}-{self._suffix}")
+
+
+def _open(folder: Path | str) -> windex.Index:
+    return _Storage(str(folder)).open_index()
+
+
+def _writer(ix: windex.Index, lock: bool = True) -> Any:
     # Uncompressed posting blocks: most terms have a posting or two, and zlib per block
-    # cost the single writer a sixth of its time for a tenth more disk.
+    # cost the writer a sixth of its time for a tenth more disk.
     codec = W3Codec(compression=0)
-    if big and PARALLEL_WRITER:
-        # Whoosh's own sub-writers, one per core, each building a segment: writing postings
-        # is the slowest step, and a large build can afford their start-up.
-        return ix.writer(procs=2, multisegment=True, limitmb=128, codec=codec)
-    return ix.writer(limitmb=256, codec=codec)
+    if lock:
+        return ix.writer(limitmb=256, codec=codec)
+    return SegmentWriter(ix, _lk=False, limitmb=128, codec=codec)
+
+
+def build_segment(
+    folder: str, sources: list[IndexSource], common: frozenset[str]
+) -> tuple[Any, list[tuple[str, int]], list[tuple[str, str]]]:
+    """In a worker: extract, analyse and write a chunk of resources as one new segment.
+
+    The segment is not yet part of the index; the process holding the index lock
+    joins it at its next commit (as Whoosh's own multiprocessing writer does).
+    """
+    writer = _writer(_open(folder), lock=False)
+    indexed, failed = [], []
+    for source in sources:
+        try:
+            pages = prepare_pages(source)
+        except Exception as exc:
+            failed.append((source.resource_id, str(exc)))
+            continue
+        _add_pages(writer, source, pages, common)
+        indexed.append((source.resource_id, len(pages)))
+    if not indexed:
+        writer.cancel()
+        return None, indexed, failed
+    segment = writer._finalize_segment()
+    writer.temp_storage().destroy()
+    return segment, indexed, failed
+
+
+def _commit_with_segments(writer: Any, segments: list[Any], clean: bool) -> None:
+    """Commit ``writer`` with segments built elsewhere added (Whoosh 2.7's MpWriter way).
+
+    ``clean`` deletes files no segment uses; not while workers may be writing new ones.
+    """
+    final = writer._merge_segments(None, False, False) + segments
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    if clean:
+        writer._commit_toc(final)
+    else:
+        TOC(writer.schema, final, writer.generation).write(writer.storage, writer.indexname)
+    writer._finish()
 
 
 def choose_common(batch: list[tuple[IndexSource, list[PageDoc]]]) -> frozenset[str]:

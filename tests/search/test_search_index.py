@@ -165,10 +165,22 @@ def test_second_library_on_the_same_folder_sees_the_index(corpus, tmp_path) -> N
         second.close()
 
 
-def test_large_update_with_parallel_writers_finds_the_same(library, monkeypatch) -> None:
+def test_large_update_built_as_worker_segments_finds_the_same(library, monkeypatch) -> None:
     monkeypatch.setattr("reader_app.search.index.BIG_UPDATE", 1)
+    monkeypatch.setattr("reader_app.search.index.COMMON_SAMPLE", 1)
     report = library.update_index()
     assert sorted(report.indexed) == ["alpha", "beta", "delta", "gamma"]
     assert found(library, "tablets") == {("alpha", 2)}
     assert found(library, '"rural areas"') == {("gamma", 2)}
     assert found(library, "zephyrbrook OR lighthouse") == {("beta", 4), ("delta", 1)}
+    assert library.update_index().indexed == []
+
+
+def test_large_update_isolates_a_broken_file(library, corpus, monkeypatch) -> None:
+    monkeypatch.setattr("reader_app.search.index.BIG_UPDATE", 1)
+    monkeypatch.setattr("reader_app.search.index.COMMON_SAMPLE", 1)
+    (corpus.root / "gamma.pdf").write_bytes(b"%PDF-1.4 broken" + b"\x00" * 100)
+    report = library.update_index()
+    assert [rid for rid, _ in report.failed] == ["gamma"]
+    assert sorted(report.indexed) == ["alpha", "beta", "delta"]
+    assert found(library, "zephyrbrook") == {("beta", 4)}
