@@ -381,7 +381,7 @@ class _IndexRun:
         index. Returns the sources still to index one by one (chunks that failed).
         """
         if not self.common:
-            todo = self._sample_common(pool, todo, cancelled)
+            self._sample_common(pool, todo, cancelled)
         size = max(1000, min(5000, total // (2 * pool.size)))
         chunks: list[list[IndexSource]] = [[]]
         for source in todo:
@@ -413,23 +413,22 @@ class _IndexRun:
 
     def _sample_common(
         self, pool: WorkerPool, todo: list[IndexSource], cancelled: Callable[[], bool]
-    ) -> list[IndexSource]:
-        """Choose the common terms from the first pages; those pages are indexed here."""
+    ) -> None:
+        """Choose the common terms from the first pages (they are indexed later, in chunks)."""
         sample, pages = [], 0
         for source in todo:
             if pages >= COMMON_SAMPLE:
                 break
             sample.append(source)
             pages += source.pages
-        for index, result in pool.map_unordered(prepare_pages, [(s,) for s in sample], cancelled):
-            if isinstance(result, BaseException):
-                self.report.failed.append((sample[index].resource_id, str(result)))
-            else:
-                self.report.pages += len(result)
-                self.add(sample[index], result)
-        if self.waiting is not None:
-            self._flush_waiting()
-        return todo[len(sample) :]
+        jobs = [(s,) for s in sample]
+        analysed = [
+            (sample[i], result)
+            for i, result in pool.map_unordered(prepare_pages, jobs, cancelled)
+            if not isinstance(result, BaseException)
+        ]
+        self.common = choose_common(analysed)
+        self.waiting = None
 
     def _flush_waiting(self) -> None:
         batch, self.waiting = self.waiting or [], None
