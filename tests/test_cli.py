@@ -229,6 +229,8 @@ def test_index_builds_then_has_nothing_to_do(capsys) -> None:
     code, out, err = run(capsys, "index")
     assert code == 0
     assert f"{len(ALL_IDS)} resources" in out and "Index created." in err
+    total = sum(r.pages for r in CATALOG.resources)
+    assert f"] {total}/{total} pages, " in err and "pages/s" in err  # the progress bar
     assert run_json(capsys, "index")["indexed"] == []
     rebuilt = run_json(capsys, "index", "--rebuild")
     assert rebuilt["rebuilt"] == "asked to" and len(rebuilt["indexed"]) == len(ALL_IDS)
@@ -278,3 +280,22 @@ def test_search_readable_output(capsys) -> None:
 def test_search_usage_errors(capsys, args) -> None:
     code, _, err = run(capsys, *args)
     assert code == 2 and one_line_error(err).startswith("reader-app: usage error:")
+
+
+def test_progress_bar_on_a_terminal_redraws_in_place() -> None:
+    import io
+
+    from reader_app.cli import ProgressBar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    bar = ProgressBar(stream, width=10)
+    bar.update(5, 10)
+    bar.update(10, 10)
+    bar.finish()
+    text = stream.getvalue()
+    assert text.startswith("\r[#####.....] 5/10 pages")
+    assert "\r[##########] 10/10 pages" in text and text.endswith("\n")

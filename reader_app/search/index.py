@@ -200,7 +200,7 @@ class SearchIndex:
             return report
         total = sum(s.pages for s in todo)
         try:
-            run = _IndexRun(self, done, frozenset(state["common"]), report, total)
+            run = _IndexRun(self, done, frozenset(state["common"]), report)
         except LockError:
             raise IndexBusyError("the search index is being updated by another process") from None
         try:
@@ -331,7 +331,6 @@ class _IndexRun:
         done: dict[str, str],
         common: frozenset[str],
         report: IndexReport,
-        pages: int,
     ) -> None:
         self.index, self.done, self.common, self.report = index, done, common, report
         self.ix = _open(index.folder)

@@ -13,6 +13,11 @@ def found(library, query: str) -> set[tuple[str, int]]:
     return {(h.resource_id, h.page) for h in library.search(query, limit=50).hits}
 
 
+def found_in_index(library, query: str) -> set[tuple[str, int]]:
+    """Search the index as it stands, without bringing it up to date first."""
+    return {(h.resource_id, h.page) for h in library.index.search(query, limit=50).hits}
+
+
 def test_built_on_first_search(library, tmp_path: Path) -> None:
     assert not (tmp_path / "index").exists()
     assert found(library, "tablets") == {("alpha", 2)}
@@ -67,6 +72,9 @@ def test_progress_and_cancel(library) -> None:
     assert 0 < len(report.indexed) < 4
     assert seen and all(done <= total for done, total in seen)
     # What was indexed is searchable, and the next update finishes the job.
+    first = report.indexed[0]
+    planted = {"alpha": "tablets", "beta": "zephyrbrook", "gamma": "rural", "delta": "lighthouse"}
+    assert {rid for rid, _ in found_in_index(library, planted[first])} == {first}
     rest = library.update_index()
     assert sorted(report.indexed + rest.indexed) == ["alpha", "beta", "delta", "gamma"]
 
