@@ -299,3 +299,10 @@ def test_progress_bar_on_a_terminal_redraws_in_place() -> None:
     text = stream.getvalue()
     assert text.startswith("\r[#####.....] 5/10 pages")
     assert "\r[##########] 10/10 pages" in text and text.endswith("\n")
+
+
+def test_a_question_finds_its_answer(capsys) -> None:
+    """Function words of a question do not have to appear on the page."""
+    result = run_json(capsys, "search", "what did councils do about digital poverty?")
+    assert result["total"] > 0
+    assert result["hits"][0]["resource_id"] == "digital-poverty"

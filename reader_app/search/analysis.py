@@ -16,7 +16,16 @@ from itertools import pairwise
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
-STOPS = frozenset(STOP_WORDS) - {"not", "or", "us", "may", "can", "will"}
+# Whoosh's list plus the function words of a question ("what did councils do about …"),
+# which would otherwise have to appear on a page for it to match.
+_QUESTION_WORDS = """
+    about above after again all also am any because been before being both could did do does
+    doing done down during each few had has having he her here hers him his how i into its
+    itself just me my nor now off once only our ours out over she should so some such than
+    then there these they their them those through too under until up very was were what
+    where which while who whom why would
+"""
+STOPS = frozenset(STOP_WORDS) | frozenset(_QUESTION_WORDS.split())
 PAIR_JOINER = "_"
 WORD = re.compile(r"[a-z0-9]+")
 # Letters NFKD does not split into base + accent.

@@ -41,7 +41,7 @@ from reader_app.search.sources import IndexSource, PageDoc, prepare_pages
 from reader_app.worker import WorkerPool
 
 # Bump whenever the schema or the analysis changes: the index is then rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 COMMON_TERMS = 400  # the most widespread terms, whose neighbouring pairs are indexed
 COMMON_SAMPLE = 1000  # pages looked at to choose them
 STATE_FILE = "reader-state.json"
