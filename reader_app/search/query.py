@@ -89,7 +89,7 @@ def _clause(piece: re.Match[str], parsed: ParsedQuery, common: frozenset[str]) -
         return wq.And([wq.Term("title", t) for t in found]) if found else None
     if name:  # an unknown field: search the whole thing as words
         value = f"{name} {value}"
-    if value.endswith("*") and len(value.strip("*")) >= 2:
+    if value.endswith("*") and len(value.strip("*")) >= 3:  # shorter would expand to too much
         word = fold(value.strip("*"))
         if not word.isalnum():
             return _words(value, parsed)
