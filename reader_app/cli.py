@@ -18,7 +18,7 @@ from reader_app.catalog import KINDS, Resource
 from reader_app.documents import DocumentError, document_info
 from reader_app.library import Filters, Library, UnknownResourceError
 from reader_app.manifest import ManifestError
-from reader_app.search.index import IndexBusyError
+from reader_app.search.errors import IndexBusyError
 from reader_app.store import StoreError, TagError
 from reader_app.worker import WorkerError, run_isolated
 

@@ -11,14 +11,19 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reader_app.catalog import Catalog, Resource
 from reader_app.manifest import load_manifest
 from reader_app.paths import MANIFEST_NAME, AppPaths, bundled_dir
-from reader_app.search import IndexReport, IndexSource, SearchIndex, SearchResults
-from reader_app.search.index import IndexBusyError, IndexDamagedError
+from reader_app.search.errors import IndexBusyError, IndexDamagedError
+from reader_app.search.results import SearchResults
+from reader_app.search.sources import IndexSource
 from reader_app.store import Store
+
+if TYPE_CHECKING:
+    from reader_app.search.index import IndexReport, SearchIndex
 
 
 class UnknownResourceError(LookupError):
@@ -37,19 +42,30 @@ class Filters:
 
 
 class Library:
-    def __init__(self, catalog: Catalog, store: Store, index: SearchIndex) -> None:
+    def __init__(self, catalog: Catalog, store: Store, index_dir: Path) -> None:
         self.catalog = catalog
         self.store = store
-        self.index = index
+        self.index_dir = index_dir
+        self._index: SearchIndex | None = None
 
     @classmethod
     def open(cls, paths: AppPaths) -> Library:
         catalog = load_manifest(bundled_dir() / MANIFEST_NAME)
         paths.ensure()
-        return cls(catalog, Store(paths.database), SearchIndex(paths.index_dir))
+        return cls(catalog, Store(paths.database), paths.index_dir)
+
+    @property
+    def index(self) -> SearchIndex:
+        # Opened on first use: loading Whoosh costs a command that does not search ~75 ms.
+        if self._index is None:
+            from reader_app.search.index import SearchIndex
+
+            self._index = SearchIndex(self.index_dir)
+        return self._index
 
     def close(self) -> None:
-        self.index.close()
+        if self._index is not None:
+            self._index.close()
         self.store.close()
 
     def resource(self, resource_id: str) -> Resource:

@@ -10,7 +10,6 @@ import pytest
 
 from reader_app.catalog import Catalog, Collection, Pillar, Resource
 from reader_app.library import Library
-from reader_app.search import SearchIndex
 from reader_app.store import Store
 
 FILLER = (
@@ -126,7 +125,7 @@ def corpus(tmp_path: Path) -> Corpus:
 
 
 def open_library(corpus: Corpus, folder: Path) -> Library:
-    return Library(corpus.catalog, Store(folder / "db.sqlite3"), SearchIndex(folder / "index"))
+    return Library(corpus.catalog, Store(folder / "db.sqlite3"), folder / "index")
 
 
 @pytest.fixture

@@ -98,3 +98,15 @@ def test_every_module_has_a_docstring() -> None:
         if not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))
     ]
     assert missing == []
+
+
+def test_commands_that_do_not_search_do_not_load_whoosh_or_pymupdf() -> None:
+    code = (
+        "import sys\n"
+        "import reader_app.cli\n"
+        "print(sorted(m for m in ('whoosh', 'pymupdf', 'PySide6') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -34,6 +34,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
 from reader_app.search.analysis import STOPS, fold, pairs, stem_word, words
+from reader_app.search.errors import IndexBusyError, IndexDamagedError
 from reader_app.search.query import ParsedQuery, clean, parse
 from reader_app.search.results import Hit, SearchResults
 from reader_app.search.snippets import make_matcher, snippet
@@ -49,14 +50,6 @@ COMMIT_EVERY = 5.0  # seconds: commit so searches see pages indexed so far
 BIG_UPDATE = 2000  # pages: from here on, workers write whole segments
 LOW_HITS = 3  # fewer hits than this and we look for a "did you mean"
 WORD_IN_QUERY = re.compile(r"\w+")
-
-
-class IndexBusyError(RuntimeError):
-    """Another live process is writing the index."""
-
-
-class IndexDamagedError(RuntimeError):
-    """Reading the index failed; rebuilding it is the cure."""
 
 
 @contextlib.contextmanager

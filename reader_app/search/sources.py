@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reader_app.documents import page_texts
-from reader_app.search.analysis import terms
-
 # (page number from 1, raw text, its index terms in order)
 PageDoc = tuple[int, str, list[str]]
 
@@ -29,5 +26,9 @@ class IndexSource:
 
 def prepare_pages(source: IndexSource) -> list[PageDoc]:
     """Extract and analyse every page. Runs in a worker process (PyMuPDF, stemming)."""
+    # Imported here: the library builds IndexSources without loading PyMuPDF or Whoosh.
+    from reader_app.documents import page_texts
+    from reader_app.search.analysis import terms
+
     texts = list(source.texts) if source.texts or source.path is None else page_texts(source.path)
     return [(number, text, terms(text)) for number, text in enumerate(texts, start=1)]

@@ -26,8 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 import pymupdf  # noqa: E402
 
-from reader_app.search import IndexSource, SearchIndex  # noqa: E402
 from reader_app.search.analysis import STOPS  # noqa: E402
+from reader_app.search.index import SearchIndex  # noqa: E402
+from reader_app.search.sources import IndexSource  # noqa: E402
 
 WORDS_PER_PAGE = 350
 PAGES_PER_FILE = 100

@@ -6,7 +6,8 @@ from pathlib import Path
 from search_corpus import open_library, with_resource, write_pdf
 from whoosh import index as windex
 
-from reader_app.search.index import STATE_FILE, IndexBusyError
+from reader_app.search.errors import IndexBusyError
+from reader_app.search.index import STATE_FILE
 
 
 def found(library, query: str) -> set[tuple[str, int]]:
