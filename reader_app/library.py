@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader_app.catalog import Catalog, Resource
+from reader_app.facets import FACETS, Selection
 from reader_app.manifest import load_manifest
 from reader_app.paths import MANIFEST_NAME, AppPaths, bundled_dir
 from reader_app.search.errors import IndexBusyError, IndexDamagedError
@@ -34,11 +35,21 @@ class UnknownResourceError(LookupError):
 
 @dataclass(frozen=True)
 class Filters:
+    """One value per facet at most, as the command line gives them."""
+
     pillar: str | None = None
     kind: str | None = None
     collection: str | None = None
     tag: str | None = None
     year: int | None = None
+
+    def to_selection(self) -> Selection:
+        chosen = {
+            facet: frozenset({str(value)})
+            for facet in FACETS
+            if (value := getattr(self, facet)) is not None and value != ""
+        }
+        return Selection(**chosen)
 
 
 class Library:
@@ -148,15 +159,12 @@ class Library:
     ) -> IndexReport:
         return self.index.update(self.index_sources(), progress, cancelled, rebuild)
 
-    def search(self, query: str, filters: Filters = Filters(), limit: int = 20) -> SearchResults:
+    def search(
+        self, query: str, filters: Filters | Selection = Filters(), limit: int = 20
+    ) -> SearchResults:
         """Search, building or repairing the index first if it needs it."""
-        wanted = {
-            "pillar": filters.pillar,
-            "kind": filters.kind,
-            "collection": filters.collection,
-            "tag": filters.tag,
-            "year": filters.year,
-        }
+        selection = filters.to_selection() if isinstance(filters, Filters) else filters
+        wanted = {facet: selection.values(facet) for facet in FACETS}
         # If another process is indexing, search what is there so far.
         with contextlib.suppress(IndexBusyError):
             self.update_index()

@@ -18,7 +18,7 @@ import time
 import uuid
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -237,10 +237,13 @@ class SearchIndex:
     def search(
         self,
         text: str,
-        filters: dict[str, str | int | None] | None = None,
+        filters: Mapping[str, Iterable[str]] | None = None,
         limit: int = 20,
     ) -> SearchResults:
-        """Search the index as it is. Raises IndexDamagedError if it cannot be read."""
+        """Search the index as it is; ``filters`` maps a field to the values allowed in it.
+
+        Raises IndexDamagedError if the index cannot be read.
+        """
         parsed = parse(text, self.common)
         if parsed.is_empty:
             return SearchResults(query=text, total=0)
@@ -260,7 +263,7 @@ class SearchIndex:
         self,
         text: str,
         parsed: ParsedQuery,
-        filters: dict[str, str | int | None] | None,
+        filters: Mapping[str, Iterable[str]] | None,
         limit: int,
     ) -> SearchResults:
         results = SearchResults(query=text, total=0)
@@ -538,17 +541,14 @@ def _add_pages(
         )
 
 
-def _filter_query(filters: dict[str, str | int | None] | None) -> wq.Query | None:
+def _filter_query(filters: Mapping[str, Iterable[str]] | None) -> wq.Query | None:
+    """Any of the values within a field, all fields together."""
     clauses: list[wq.Query] = []
-    for name, value in (filters or {}).items():
-        if value is None or value == "":
-            continue
-        if name == "year":
-            clauses.append(wq.Term("year", str(value)))
-        elif name == "resource":
-            clauses.append(wq.Term("rid", str(value)))
-        else:
-            clauses.append(wq.Term(name, " ".join(fold(str(value)).split())))
+    for name, values in (filters or {}).items():
+        field_name = "rid" if name == "resource" else name
+        terms = sorted({" ".join(fold(str(v)).split()) for v in values} - {""})
+        if terms:
+            clauses.append(wq.Or([wq.Term(field_name, t) for t in terms]))
     return wq.And(clauses) if clauses else None
 
 

@@ -147,3 +147,14 @@ def test_garbage_queries_never_raise(library, query) -> None:
 def test_or_at_the_edges_is_ignored(library) -> None:
     assert pages_for(library, "OR poverty") == pages_for(library, "poverty OR")
     assert pages_for(library, "poverty") == {("alpha", 2), ("gamma", 2)}
+
+
+def test_facet_selection_allows_any_value_within_a_facet(library) -> None:
+    from reader_app.facets import Selection
+
+    either = Selection(pillar=frozenset({"renew", "reform"}))
+    found = {(h.resource_id, h.page) for h in library.search("poverty", either, limit=50).hits}
+    assert found == {("alpha", 2), ("gamma", 2)}
+    both = Selection(pillar=frozenset({"renew", "reform"}), kind=frozenset({"case-study"}))
+    found = {(h.resource_id, h.page) for h in library.search("poverty", both, limit=50).hits}
+    assert found == {("gamma", 2)}
