@@ -28,16 +28,21 @@ def _run_job(func: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]
         return ("error", exc)
 
 
-def _send(conn: Connection, result: tuple[str, Any]) -> None:
+def _send(conn: Connection, result: tuple[str, Any]) -> bool:
+    """Send a result; False if the parent has gone away."""
     try:
         conn.send(result)
+    except OSError:
+        return False
     except Exception as exc:  # an unpicklable result or exception
         conn.send(("error", WorkerError(f"worker result could not be returned: {exc}")))
+    return True
 
 
 def _child(conn: Connection, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
     try:
-        _send(conn, _run_job(func, args))
+        if not _send(conn, _run_job(func, args)):
+            return
     finally:
         conn.close()
 
@@ -159,4 +164,5 @@ def _serve(conn: Connection) -> None:
             func, args = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
-        _send(conn, _run_job(func, args))
+        if not _send(conn, _run_job(func, args)):
+            return

@@ -1,28 +1,35 @@
-"""The main window: the library list with a pillar filter and a details pane.
-
-A first, minimal window; the full reader (facets, search, viewer) builds on it.
-"""
+"""The main window: facets on the left, the library or the search results in the middle,
+details of the chosen resource on the right, and the search field always at the top."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QSettings, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QCloseEvent, QColor, QIcon, QKeySequence, QPixmap
+from PySide6.QtCore import QItemSelection, QSettings, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMainWindow,
+    QProgressBar,
+    QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from reader_app import APP_NAME
+from reader_app import APP_NAME, facets
+from reader_app.catalog import Resource
+from reader_app.facets import Selection
+from reader_app.gui.facet_panel import FacetPanel
+from reader_app.gui.indexing import IndexingThread
 from reader_app.gui.resource_model import COLUMNS, RESOURCE_ROLE, ResourceModel
-from reader_app.library import Filters, Library
+from reader_app.gui.search_panel import ResultsView, SearchRunner
+from reader_app.library import Library
+from reader_app.search.results import SearchResults
 
 
 class MainWindow(QMainWindow):
@@ -30,62 +37,91 @@ class MainWindow(QMainWindow):
         super().__init__()
         self._library = library
         self._state = state
+        self._indexing: IndexingThread | None = None
+        self._closing = False
         self.setWindowTitle(APP_NAME)
-        self.resize(1100, 700)
+        self.resize(1200, 720)
 
+        self.search_field = QLineEdit(
+            accessibleName="Search",
+            placeholderText="Search every resource (Ctrl+K)",
+            clearButtonEnabled=True,
+        )
+        self.search_field.setToolTip(
+            'Words, "phrases", OR, -word, prefix*, word~, pillar:reform, tag:…'
+        )
+        self.suggestion = QPushButton(accessibleName="Did you mean", flat=True)
+        self.suggestion.setToolTip("Search for this spelling instead")
+        toolbar = QToolBar("Search", objectName="search", movable=False)
+        toolbar.addWidget(self.search_field)
+        # A widget in a tool bar is shown and hidden through its action.
+        self.suggestion_action = toolbar.addWidget(self.suggestion)
+        self.suggestion_action.setVisible(False)
+        self.addToolBar(toolbar)
+        for keys in (QKeySequence("Ctrl+K"), QKeySequence("/")):
+            QShortcut(keys, self, activated=self.focus_search)
+
+        self.facet_panel = FacetPanel(library.catalog)
         self.model = ResourceModel(library)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.table = self._make_table()
+        self.results = ResultsView(library.catalog)
+        self.centre = QStackedWidget()
+        self.centre.addWidget(self.table)
+        self.centre.addWidget(self.results)
+        self.details = self._make_details_pane()
 
-        self.pillar_filter = QComboBox(accessibleName="Pillar filter")
-        self.pillar_filter.setToolTip("Show only resources under one pillar")
-        self.pillar_filter.addItem("All pillars", None)
-        for pillar in library.catalog.pillars:
-            swatch = QPixmap(12, 12)
-            swatch.fill(QColor(pillar.colour))
-            self.pillar_filter.addItem(QIcon(swatch), pillar.name, pillar.id)
-            index = self.pillar_filter.count() - 1
-            self.pillar_filter.setItemData(index, pillar.definition, Qt.ItemDataRole.ToolTipRole)
-        self.pillar_filter.currentIndexChanged.connect(self.on_filter_changed)
+        self.splitter = QSplitter(objectName="main_splitter")
+        for widget, stretch in ((self.facet_panel, 1), (self.centre, 4), (self.details, 2)):
+            self.splitter.addWidget(widget)
+            self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
+        self.setCentralWidget(self.splitter)
 
-        toolbar = QToolBar("Filters", objectName="filters", movable=False)
-        toolbar.addWidget(QLabel("Pillar: "))
-        toolbar.addWidget(self.pillar_filter)
-        self.addToolBar(toolbar)
+        self.progress = QProgressBar(
+            accessibleName="Indexing progress", maximumWidth=200, visible=False
+        )
+        self.statusBar().addPermanentWidget(self.progress)
 
-        self.table = QTableView(
+        quit_action = self.addAction("Quit")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+
+        self.runner = SearchRunner(library.index_dir)
+        self.search_field.textChanged.connect(self.on_search_text_changed)
+        self.search_field.returnPressed.connect(self.runner.run_now)
+        self.suggestion.clicked.connect(self.on_suggestion_clicked)
+        self.runner.results_ready.connect(self.on_results_ready)
+        self.runner.search_failed.connect(self.on_search_failed)
+        self.facet_panel.selection_changed.connect(self.on_selection_changed)
+        self.results.open_requested.connect(self.on_open_requested)
+
+        self.on_selection_changed(Selection())
+        self._size_columns()
+        self._restore_state()
+
+    # Building
+
+    def _make_table(self) -> QTableView:
+        table = QTableView(
             accessibleName="Resources",
             sortingEnabled=True,
             alternatingRowColors=True,
             selectionBehavior=QAbstractItemView.SelectionBehavior.SelectRows,
             selectionMode=QAbstractItemView.SelectionMode.SingleSelection,
         )
-        self.table.setModel(self.proxy)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        header = self.table.horizontalHeader()
+        table.setToolTip("The library: click a column heading to sort")
+        table.setModel(self.proxy)
+        table.verticalHeader().hide()
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.selectionModel().selectionChanged.connect(self.on_selection_changed)
-
-        self.details = self._make_details_pane()
-        splitter = QSplitter(objectName="main_splitter")
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.details)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        self.setCentralWidget(splitter)
-
-        quit_action = self.addAction("Quit")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-
-        self.on_filter_changed()
-        self._size_columns()
-        self._restore_geometry()
+        table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        table.selectionModel().selectionChanged.connect(self.on_table_selection_changed)
+        return table
 
     def _size_columns(self) -> None:
         self.table.resizeColumnsToContents()
@@ -115,37 +151,138 @@ class MainWindow(QMainWindow):
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
 
-    def on_filter_changed(self) -> None:
-        pillar = self.pillar_filter.currentData()
-        resources = self._library.resources(Filters(pillar=pillar))
-        self.model.set_resources(resources)
-        count = len(resources)
-        self.statusBar().showMessage(f"{count} resource{'s' if count != 1 else ''}")
+    # Library and facets
 
-    def on_selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+    def on_selection_changed(self, selection: Selection) -> None:
+        catalog, store = self._library.catalog, self._library.store
+        tags = store.tags_by_resource()
+
+        def tags_of(resource_id: str) -> list[str]:
+            return tags.get(resource_id, [])
+
+        shown = facets.select(catalog.resources, selection, tags_of)
+        self.model.set_resources(shown)
+        self.facet_panel.set_counts(facets.counts(catalog.resources, selection, tags_of))
+        self.runner.set_selection(selection)
+        self.statusBar().showMessage(f"{len(shown)} resource{'s' if len(shown) != 1 else ''}")
+
+    def on_table_selection_changed(self, selected: QItemSelection, _old: QItemSelection) -> None:
         indexes = selected.indexes()
-        if not indexes:
-            return
-        resource = self._library.resource(indexes[0].data(RESOURCE_ROLE))
+        if indexes:
+            self.show_details(self._library.resource(indexes[0].data(RESOURCE_ROLE)))
+
+    def show_details(self, resource: Resource, page: int | None = None) -> None:
         catalog = self._library.catalog
         pillars = ", ".join(p.name for pid in resource.pillars if (p := catalog.pillar(pid)))
         collection = catalog.collection(resource.collection)
+        where = f" · opened at page {page}" if page else ""
         self.detail_title.setText(resource.title)
         self.detail_meta.setText(
-            f"{resource.kind.capitalize()} · {pillars}\n"
+            f"{resource.kind.replace('-', ' ').capitalize()} · {pillars}\n"
             f"{collection.title if collection else resource.collection} · {resource.date} · "
-            f"{resource.pages} page{'s' if resource.pages != 1 else ''}\n"
+            f"{resource.pages} page{'s' if resource.pages != 1 else ''}{where}\n"
             f"Original: {resource.source_url}"
         )
         self.detail_summary.setText(resource.summary)
         self.detail_label.setText(resource.label)
 
-    def _restore_geometry(self) -> None:
+    # Search
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    def on_search_text_changed(self, text: str) -> None:
+        if text.strip():
+            self.runner.set_query(text)
+        else:
+            self.runner.set_query("")
+            self.results.clear()
+            self.suggestion_action.setVisible(False)
+            self.centre.setCurrentWidget(self.table)
+
+    def on_results_ready(self, results: SearchResults) -> None:
+        self.results.show_results(results)
+        self.centre.setCurrentWidget(self.results)
+        if results.suggestion:
+            self.suggestion.setText(f"Did you mean: {results.suggestion}")
+            self.suggestion.setProperty("query", results.suggestion)
+        self.suggestion_action.setVisible(bool(results.suggestion))
+        count = results.total
+        self.statusBar().showMessage(f"{count} matching page{'s' if count != 1 else ''}")
+
+    def on_search_failed(self, message: str) -> None:
+        self.statusBar().showMessage("The search index is damaged; rebuilding it…")
+        self.start_indexing(rebuild=True)
+
+    def on_suggestion_clicked(self) -> None:
+        self.search_field.setText(self.suggestion.property("query"))
+
+    def on_open_requested(self, resource_id: str, page: int) -> None:
+        # The document viewer arrives with its own change; until then show where the hit is.
+        self.show_details(self._library.resource(resource_id), page)
+
+    # Indexing
+
+    def start_indexing(self, rebuild: bool = False) -> None:
+        if self._closing or (self._indexing is not None and self._indexing.isRunning()):
+            return
+        if rebuild:
+            self.runner.shutdown()
+            from reader_app.search.index import SearchIndex
+
+            SearchIndex(self._library.index_dir).reset()
+            self.runner = self._new_runner()
+        self._indexing = IndexingThread(self._library.index_dir, self._library.index_sources())
+        self._indexing.progress.connect(self.on_index_progress)
+        self._indexing.report_ready.connect(self.on_index_finished)
+        self._indexing.failed.connect(self.on_index_finished)
+        self._indexing.start()
+
+    @property
+    def indexing(self) -> bool:
+        return self._indexing is None or self._indexing.isRunning()
+
+    def _new_runner(self) -> SearchRunner:
+        runner = SearchRunner(self._library.index_dir)
+        runner.results_ready.connect(self.on_results_ready)
+        runner.search_failed.connect(self.on_search_failed)
+        runner.set_selection(self.facet_panel.selection)
+        return runner
+
+    def on_index_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"Indexing {done}/{total} pages")
+        self.progress.show()
+
+    def on_index_finished(self, _report: object) -> None:
+        self.progress.hide()
+        if self.search_field.text().strip():
+            self.runner.set_query(self.search_field.text())  # results now include new pages
+
+    # State
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._indexing is None:
+            QTimer.singleShot(0, self.start_indexing)  # after the first paint
+
+    def _restore_state(self) -> None:
         geometry = self._state.value("main_window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        splitter = self._state.value("main_window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closing = True  # a start_indexing still queued must not start a thread now
+        if self._indexing is not None:
+            self._indexing.requestInterruption()
+            self._indexing.wait()
+        self.runner.shutdown()
         self._state.setValue("main_window/geometry", self.saveGeometry())
+        self._state.setValue("main_window/splitter", self.splitter.saveState())
         self._state.sync()
         super().closeEvent(event)

@@ -228,10 +228,13 @@ class SearchIndex:
     # Searching
 
     def _get_searcher(self) -> Searcher:
+        # Reopen rather than Searcher.refresh(): refreshing a searcher of an empty index
+        # fails inside Whoosh 2.7.5. Another process may have chosen the common terms too.
+        if self._searcher is not None and not self._searcher.up_to_date():
+            self.close()
         if self._searcher is None:
             self._searcher = windex.open_dir(str(self.folder)).searcher()
-        else:
-            self._searcher = self._searcher.refresh()
+            self._common = None
         return self._searcher
 
     def search(
@@ -244,12 +247,13 @@ class SearchIndex:
 
         Raises IndexDamagedError if the index cannot be read.
         """
-        parsed = parse(text, self.common)
-        if parsed.is_empty:
-            return SearchResults(query=text, total=0)
         damaged = ""
         with _quiet_leaks():
             try:
+                self._get_searcher()  # first: reopening may bring new common terms
+                parsed = parse(text, self.common)
+                if parsed.is_empty:
+                    return SearchResults(query=text, total=0)
                 return self._search(text, parsed, filters, limit)
             except Exception as exc:
                 damaged = f"{type(exc).__name__}: {exc}"

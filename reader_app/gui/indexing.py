@@ -1,0 +1,44 @@
+"""Background indexing: keeps the search index in step without blocking the window."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QThread, Signal
+
+from reader_app.search.sources import IndexSource
+
+PROGRESS_EVERY = 0.1  # seconds between progress signals, so the event loop is not flooded
+
+
+class IndexingThread(QThread):
+    progress = Signal(int, int)  # pages done, pages total
+    report_ready = Signal(object)  # IndexReport
+    failed = Signal(str)
+
+    def __init__(self, index_dir: Path, sources: list[IndexSource]) -> None:
+        super().__init__()
+        # Sources are gathered in the GUI thread: the store's connection lives there.
+        self._index_dir, self._sources = index_dir, sources
+        self._last = 0.0
+
+    def run(self) -> None:
+        from reader_app.search.errors import IndexBusyError
+        from reader_app.search.index import SearchIndex
+
+        index = SearchIndex(self._index_dir)
+        try:
+            report = index.update(self._sources, self._on_progress, self.isInterruptionRequested)
+        except IndexBusyError as exc:
+            self.failed.emit(str(exc))
+            return
+        finally:
+            index.close()
+        self.report_ready.emit(report)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last >= PROGRESS_EVERY or done >= total:
+            self._last = now
+            self.progress.emit(done, total)

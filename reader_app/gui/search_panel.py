@@ -1,0 +1,220 @@
+"""Search as you type: a debounced query runs off the GUI thread; stale answers are dropped.
+Results are grouped by resource, each page hit with its snippet and the matches in bold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+)
+
+from reader_app.catalog import Catalog
+from reader_app.facets import FACETS, Selection
+from reader_app.search.errors import IndexDamagedError
+from reader_app.search.results import SearchResults
+
+DEBOUNCE_MS = 150
+HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # (resource id, page)
+SPANS_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class _Signals(QObject):
+    done = Signal(int, object)  # generation, SearchResults
+    failed = Signal(int, str)
+
+
+class _SearchJob(QRunnable):
+    def __init__(
+        self,
+        index: object,
+        generation: int,
+        query: str,
+        selection: Selection,
+        limit: int,
+        signals: _Signals,
+    ) -> None:
+        super().__init__()
+        self.index, self.generation, self.query = index, generation, query
+        self.selection, self.limit, self.signals = selection, limit, signals
+
+    def run(self) -> None:
+        filters = {facet: self.selection.values(facet) for facet in FACETS}
+        try:
+            results = self.index.search(self.query, filters, self.limit)  # type: ignore[attr-defined]
+        except IndexDamagedError as exc:
+            self.signals.failed.emit(self.generation, str(exc))
+            return
+        self.signals.done.emit(self.generation, results)
+
+
+class SearchRunner(QObject):
+    """Runs the latest query after a pause in typing; only its answer is delivered."""
+
+    results_ready = Signal(object)  # SearchResults
+    search_failed = Signal(str)
+
+    def __init__(self, index_dir: Path, limit: int = 100) -> None:
+        super().__init__()
+        from reader_app.search.index import SearchIndex  # Whoosh loads with the first search
+
+        # A reader of its own: the background indexer has its own writer.
+        self._index = SearchIndex(index_dir)
+        self._limit = limit
+        self._pool = QThreadPool(maxThreadCount=1)  # one searcher, used by one thread
+        self._generation = 0
+        self._query = ""
+        self._selection = Selection()
+        self._signals = _Signals()
+        self._signals.done.connect(self.on_done)
+        self._signals.failed.connect(self.on_failed)
+        self._timer = QTimer(singleShot=True, interval=DEBOUNCE_MS)
+        self._timer.timeout.connect(self.run_now)
+
+    def set_query(self, text: str) -> None:
+        self._query = text
+        self._generation += 1  # anything already under way is now stale
+        self._timer.start()
+
+    def set_selection(self, selection: Selection) -> None:
+        self._selection = selection
+        if self._query.strip():
+            self.set_query(self._query)
+
+    def run_now(self) -> None:
+        self._timer.stop()
+        if not self._query.strip():
+            return
+        self._pool.start(
+            _SearchJob(
+                self._index,
+                self._generation,
+                self._query,
+                self._selection,
+                self._limit,
+                self._signals,
+            )
+        )
+
+    def on_done(self, generation: int, results: SearchResults) -> None:
+        if generation == self._generation:
+            self.results_ready.emit(results)
+
+    def on_failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self.search_failed.emit(message)
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+        self._generation += 1
+        self._pool.waitForDone()
+        self._index.close()
+
+
+class SnippetDelegate(QStyledItemDelegate):
+    """Paints a snippet as plain text with the matched words in bold (never as HTML)."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        spans = index.data(SPANS_ROLE)
+        if not spans:
+            super().paint(painter, option, index)
+            return
+        self.initStyleOption(option, index)
+        text = option.text
+        option.text = ""
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, option.widget)
+        bold = QFont(option.font)
+        bold.setBold(True)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setPen(
+            option.palette.highlightedText().color() if selected else option.palette.text().color()
+        )
+        x, y = (
+            rect.x(),
+            rect.y()
+            + (
+                rect.height()
+                + QFontMetrics(option.font).ascent()
+                - QFontMetrics(option.font).descent()
+            )
+            // 2,
+        )
+        position = 0
+        for start, end in [*spans, (len(text), len(text))]:
+            for piece, font in ((text[position:start], option.font), (text[start:end], bold)):
+                if not piece or x > rect.right():
+                    continue
+                painter.setFont(font)
+                metrics = QFontMetrics(font)
+                piece = metrics.elidedText(piece, Qt.TextElideMode.ElideRight, rect.right() - x)
+                painter.drawText(x, y, piece)
+                x += metrics.horizontalAdvance(piece)
+            position = end
+        painter.restore()
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        return super().sizeHint(option, index)
+
+
+class ResultsView(QTreeWidget):
+    """Hits grouped by resource; activating a hit asks to open that page."""
+
+    open_requested = Signal(str, int)  # resource id, page
+
+    def __init__(self, catalog: Catalog) -> None:
+        super().__init__(accessibleName="Search results", headerHidden=True, uniformRowHeights=True)
+        self.setToolTip("Search results: press Enter or double-click a page to open it")
+        self._catalog = catalog
+        self.setItemDelegate(SnippetDelegate(self))
+        self.itemActivated.connect(self.on_item_activated)
+
+    def show_results(self, results: SearchResults) -> None:
+        self.clear()
+        for resource_id, hits in results.grouped():
+            resource = self._catalog.get(resource_id)
+            if resource is None:
+                continue
+            group = QTreeWidgetItem(self, [f"{resource.title} ({len(hits)})"])
+            group.setData(0, HIT_ROLE, (resource_id, hits[0].page))
+            group.setToolTip(0, resource.summary)
+            for hit in hits:
+                label = f"p. {hit.page}: "
+                item = QTreeWidgetItem(group, [label + hit.snippet])
+                item.setData(0, HIT_ROLE, (resource_id, hit.page))
+                shifted = [(s + len(label), e + len(label)) for s, e in hit.spans]
+                item.setData(0, SPANS_ROLE, shifted)
+                item.setToolTip(0, hit.snippet)
+        self.expandAll()
+        if self.topLevelItemCount():
+            self.setCurrentItem(self.topLevelItem(0))
+
+    def on_item_activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        resource_id, page = item.data(0, HIT_ROLE)
+        self.open_requested.emit(resource_id, page)
