@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem
 
 from reader_app.catalog import Catalog
 from reader_app.facets import FACETS, Selection
@@ -33,12 +33,18 @@ class FacetPanel(QTreeWidget):
     selection_changed = Signal(object)  # Selection
 
     def __init__(self, catalog: Catalog) -> None:
-        super().__init__(accessibleName="Filters", headerHidden=True, rootIsDecorated=False)
+        super().__init__(
+            accessibleName="Filters", headerHidden=True, rootIsDecorated=False, columnCount=2
+        )
+        # Counts in a column of their own, so a long name elides without hiding its count.
+        self.header().setStretchLastSection(False)
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.setMinimumWidth(200)
         self.setToolTip("Tick values to filter the library and the search results")
         self._catalog = catalog
         self._selection = Selection()
         self._groups: dict[str, QTreeWidgetItem] = {}
-        self._names: dict[tuple[str, str], str] = {}
         for facet in FACETS:
             group = QTreeWidgetItem(self, [TITLES[facet]])
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -70,9 +76,10 @@ class FacetPanel(QTreeWidget):
                 values = {v for v, n in counts[facet].items() if n} | set(chosen)
                 group.takeChildren()
                 for value in self._ordered(facet, values):
-                    item = QTreeWidgetItem(
-                        group, [f"{self._label(facet, value)} ({counts[facet][value]})"]
-                    )
+                    label = self._label(facet, value)
+                    item = QTreeWidgetItem(group, [label, str(counts[facet][value])])
+                    item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+                    item.setToolTip(0, label)
                     item.setData(0, VALUE_ROLE, (facet, value))
                     item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
                     item.setCheckState(

@@ -164,7 +164,9 @@ class MainWindow(QMainWindow):
         self.model.set_resources(shown)
         self.facet_panel.set_counts(facets.counts(catalog.resources, selection, tags_of))
         self.runner.set_selection(selection)
-        self.statusBar().showMessage(f"{len(shown)} resource{'s' if len(shown) != 1 else ''}")
+        self._library_message = f"{len(shown)} resource{'s' if len(shown) != 1 else ''}"
+        if not self.search_field.text().strip():
+            self.statusBar().showMessage(self._library_message)
 
     def on_table_selection_changed(self, selected: QItemSelection, _old: QItemSelection) -> None:
         indexes = selected.indexes()
@@ -200,6 +202,7 @@ class MainWindow(QMainWindow):
             self.results.clear()
             self.suggestion_action.setVisible(False)
             self.centre.setCurrentWidget(self.table)
+            self.statusBar().showMessage(self._library_message)
 
     def on_results_ready(self, results: SearchResults) -> None:
         self.results.show_results(results)

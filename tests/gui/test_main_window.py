@@ -51,7 +51,7 @@ def facet_labels(window, facet: str) -> dict[str, str]:
             item = group.child(j)
             found_facet, value = item.data(0, VALUE_ROLE)
             if found_facet == facet:
-                labels[value] = item.text(0)
+                labels[value] = f"{item.text(0)} ({item.text(1)})"
     return labels
 
 
@@ -127,8 +127,10 @@ def test_search_honours_the_facets(qtbot, window, library) -> None:
 
 def test_clearing_the_search_shows_the_library(qtbot, window) -> None:
     search(qtbot, window, "climate")
+    assert "matching page" in window.statusBar().currentMessage()
     window.search_field.clear()
     assert window.centre.currentWidget() is window.table
+    assert window.statusBar().currentMessage() == "20 resources"
 
 
 def test_did_you_mean(qtbot, window) -> None:
