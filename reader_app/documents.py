@@ -70,3 +70,40 @@ def page_texts(path: str | Path) -> list[str]:
         if doc.needs_pass:
             raise DocumentError(f"{Path(path).name} is encrypted")
         return [page.get_text("text", flags=flags) for page in doc]
+
+
+@dataclass
+class RenderedPage:
+    """Raw RGB pixels of one page; the GUI wraps them in a QImage."""
+
+    width: int
+    height: int
+    stride: int
+    samples: bytes
+
+
+def page_sizes(path: str | Path) -> list[tuple[float, float]]:
+    """Each page's size in points, for laying out a document before it is rendered."""
+    import pymupdf
+
+    try:
+        doc = pymupdf.open(path)
+    except Exception as exc:
+        raise DocumentError(f"cannot open {Path(path).name}: {exc}") from None
+    with doc:
+        return [(page.rect.width, page.rect.height) for page in doc]
+
+
+def render_page(path: str | Path, number: int, zoom: float) -> RenderedPage:
+    """Render page ``number`` (1-based) at ``zoom`` (1.0 = 72 dpi) to RGB pixels."""
+    import pymupdf
+
+    try:
+        doc = pymupdf.open(path)
+    except Exception as exc:
+        raise DocumentError(f"cannot open {Path(path).name}: {exc}") from None
+    with doc:
+        if not 1 <= number <= doc.page_count:
+            raise DocumentError(f"{Path(path).name} has no page {number}")
+        pixmap = doc[number - 1].get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+        return RenderedPage(pixmap.width, pixmap.height, pixmap.stride, bytes(pixmap.samples))

@@ -34,3 +34,14 @@ def hang_if(flag: bool) -> str:
     if flag:
         time.sleep(60)
     return "fine"
+
+
+def render_or_crash(path: str, page: int, zoom: float):
+    """Crash on page 2, hang on page 3, otherwise render for real."""
+    from reader_app.documents import render_page
+
+    if page == 2:
+        os._exit(11)
+    if page == 3:
+        time.sleep(60)
+    return render_page(path, page, zoom)
