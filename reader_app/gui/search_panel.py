@@ -4,6 +4,7 @@ Results are grouped by resource, each page hit with its snippet and the matches 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -31,6 +32,9 @@ from reader_app.facets import FACETS, Selection
 from reader_app.search.errors import IndexDamagedError
 from reader_app.search.results import SearchResults
 
+if TYPE_CHECKING:
+    from reader_app.search.index import SearchIndex
+
 DEBOUNCE_MS = 150
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # (resource id, page)
 SPANS_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -44,7 +48,7 @@ class _Signals(QObject):
 class _SearchJob(QRunnable):
     def __init__(
         self,
-        index: object,
+        runner: SearchRunner,
         generation: int,
         query: str,
         selection: Selection,
@@ -52,13 +56,13 @@ class _SearchJob(QRunnable):
         signals: _Signals,
     ) -> None:
         super().__init__()
-        self.index, self.generation, self.query = index, generation, query
+        self.runner, self.generation, self.query = runner, generation, query
         self.selection, self.limit, self.signals = selection, limit, signals
 
     def run(self) -> None:
         filters = {facet: self.selection.values(facet) for facet in FACETS}
         try:
-            results = self.index.search(self.query, filters, self.limit)  # type: ignore[attr-defined]
+            results = self.runner.index().search(self.query, filters, self.limit)
         except IndexDamagedError as exc:
             self.signals.failed.emit(self.generation, str(exc))
             return
@@ -73,10 +77,8 @@ class SearchRunner(QObject):
 
     def __init__(self, index_dir: Path, limit: int = 100) -> None:
         super().__init__()
-        from reader_app.search.index import SearchIndex  # Whoosh loads with the first search
-
-        # A reader of its own: the background indexer has its own writer.
-        self._index = SearchIndex(index_dir)
+        self._index_dir = index_dir
+        self._index: SearchIndex | None = None
         self._limit = limit
         self._pool = QThreadPool(maxThreadCount=1)  # one searcher, used by one thread
         self._generation = 0
@@ -87,6 +89,15 @@ class SearchRunner(QObject):
         self._signals.failed.connect(self.on_failed)
         self._timer = QTimer(singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self.run_now)
+
+    def index(self) -> SearchIndex:
+        """The reader, opened on the pool's thread at the first search, so loading Whoosh
+        does not delay the window. A reader of its own: the indexer has its own writer."""
+        if self._index is None:
+            from reader_app.search.index import SearchIndex
+
+            self._index = SearchIndex(self._index_dir)
+        return self._index
 
     def set_query(self, text: str) -> None:
         self._query = text
@@ -104,7 +115,7 @@ class SearchRunner(QObject):
             return
         self._pool.start(
             _SearchJob(
-                self._index,
+                self,
                 self._generation,
                 self._query,
                 self._selection,
@@ -125,7 +136,8 @@ class SearchRunner(QObject):
         self._timer.stop()
         self._generation += 1
         self._pool.waitForDone()
-        self._index.close()
+        if self._index is not None:
+            self._index.close()
 
 
 class SnippetDelegate(QStyledItemDelegate):
