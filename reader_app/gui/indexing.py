@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 
 from reader_app.search.sources import IndexSource
 
@@ -17,11 +18,18 @@ class IndexingThread(QThread):
     report_ready = Signal(object)  # IndexReport
     failed = Signal(str)
 
-    def __init__(self, index_dir: Path, sources: list[IndexSource]) -> None:
-        super().__init__()
+    def __init__(
+        self, index_dir: Path, sources: list[IndexSource], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
         # Sources are gathered in the GUI thread: the store's connection lives there.
         self._index_dir, self._sources = index_dir, sources
         self._last = 0.0
+        # A plain Python flag: the indexer asks it between every job, from this thread.
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
 
     def run(self) -> None:
         from reader_app.search.errors import IndexBusyError
@@ -29,7 +37,7 @@ class IndexingThread(QThread):
 
         index = SearchIndex(self._index_dir)
         try:
-            report = index.update(self._sources, self._on_progress, self.isInterruptionRequested)
+            report = index.update(self._sources, self._on_progress, self._stop.is_set)
         except IndexBusyError as exc:
             self.failed.emit(str(exc))
             return

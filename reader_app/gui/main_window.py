@@ -3,7 +3,14 @@ details of the chosen resource on the right, and the search field always at the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QSettings, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import (
+    QItemSelection,
+    QModelIndex,
+    QSettings,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,7 +22,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QTabBar,
     QTableView,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -24,8 +33,10 @@ from PySide6.QtWidgets import (
 from reader_app import APP_NAME, facets
 from reader_app.catalog import Resource
 from reader_app.facets import Selection
+from reader_app.gui.document_view import DocumentView
 from reader_app.gui.facet_panel import FacetPanel
 from reader_app.gui.indexing import IndexingThread
+from reader_app.gui.render_service import RenderService
 from reader_app.gui.resource_model import COLUMNS, RESOURCE_ROLE, ResourceModel
 from reader_app.gui.search_panel import ResultsView, SearchRunner
 from reader_app.library import Library
@@ -73,8 +84,16 @@ class MainWindow(QMainWindow):
         self.centre.addWidget(self.results)
         self.details = self._make_details_pane()
 
+        # The library is the first tab; documents open in tabs beside it.
+        self.tabs = QTabWidget(tabsClosable=True, documentMode=True, accessibleName="Tabs")
+        self.tabs.addTab(self.centre, "Library")
+        for side in (QTabBar.ButtonPosition.LeftSide, QTabBar.ButtonPosition.RightSide):
+            self.tabs.tabBar().setTabButton(0, side, None)
+        self.tabs.tabCloseRequested.connect(self.on_tab_close_requested)
+        self._render_service: RenderService | None = None
+
         self.splitter = QSplitter(objectName="main_splitter")
-        for widget, stretch in ((self.facet_panel, 1), (self.centre, 4), (self.details, 2)):
+        for widget, stretch in ((self.facet_panel, 1), (self.tabs, 4), (self.details, 2)):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
         self.setCentralWidget(self.splitter)
@@ -84,11 +103,16 @@ class MainWindow(QMainWindow):
         )
         self.statusBar().addPermanentWidget(self.progress)
 
-        quit_action = self.addAction("Quit")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
+        for name, keys, slot in (
+            ("Quit", QKeySequence.StandardKey.Quit, self.close),
+            ("Zoom in", QKeySequence.StandardKey.ZoomIn, lambda: self._zoom(+1)),
+            ("Zoom out", QKeySequence.StandardKey.ZoomOut, lambda: self._zoom(-1)),
+        ):
+            action = self.addAction(name)
+            action.setShortcut(keys)
+            action.triggered.connect(slot)
 
-        self.runner = SearchRunner(library.index_dir)
+        self.runner = SearchRunner(library.index_dir, parent=self)
         self.search_field.textChanged.connect(self.on_search_text_changed)
         self.search_field.returnPressed.connect(self.runner.run_now)
         self.suggestion.clicked.connect(self.on_suggestion_clicked)
@@ -121,6 +145,7 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         table.selectionModel().selectionChanged.connect(self.on_table_selection_changed)
+        table.activated.connect(self.on_table_activated)
         return table
 
     def _size_columns(self) -> None:
@@ -222,8 +247,55 @@ class MainWindow(QMainWindow):
         self.search_field.setText(self.suggestion.property("query"))
 
     def on_open_requested(self, resource_id: str, page: int) -> None:
-        # The document viewer arrives with its own change; until then show where the hit is.
-        self.show_details(self._library.resource(resource_id), page)
+        self.open_document(resource_id, page)
+
+    def on_table_activated(self, index: QModelIndex) -> None:
+        resource_id = index.data(RESOURCE_ROLE)
+        self.open_document(resource_id, self._library.store.last_page(resource_id) or 1)
+
+    # Documents
+
+    def render_service(self) -> RenderService:
+        if self._render_service is None:  # worker processes start with the first document
+            self._render_service = RenderService(parent=self)
+        return self._render_service
+
+    def document_views(self) -> list[DocumentView]:
+        return [
+            w
+            for i in range(self.tabs.count())
+            if isinstance(w := self.tabs.widget(i), DocumentView)
+        ]
+
+    def open_document(self, resource_id: str, page: int = 1) -> DocumentView:
+        resource = self._library.resource(resource_id)
+        self.show_details(resource, page)
+        view = next((v for v in self.document_views() if v.resource.id == resource_id), None)
+        if view is None:
+            path = str(self._library.catalog.path_of(resource))
+            view = DocumentView(resource, path, self.render_service())
+            view.page_changed.connect(lambda number, rid=resource_id: self._remember(rid, number))
+            self.tabs.addTab(view, resource.title)
+            self.tabs.setTabToolTip(self.tabs.indexOf(view), resource.title)
+        self.tabs.setCurrentWidget(view)
+        QTimer.singleShot(0, lambda: view.go_to_page(page))  # once the tab has its size
+        self._remember(resource_id, page)
+        return view
+
+    def _remember(self, resource_id: str, page: int) -> None:
+        if self._library.store.last_page(resource_id) != page:
+            self._library.store.set_last_page(resource_id, page)
+
+    def _zoom(self, step: int) -> None:
+        view = self.tabs.currentWidget()
+        if isinstance(view, DocumentView):
+            view.zoom_in() if step > 0 else view.zoom_out()
+
+    def on_tab_close_requested(self, index: int) -> None:
+        view = self.tabs.widget(index)
+        if isinstance(view, DocumentView):
+            self.tabs.removeTab(index)
+            view.deleteLater()
 
     # Indexing
 
@@ -236,7 +308,9 @@ class MainWindow(QMainWindow):
 
             SearchIndex(self._library.index_dir).reset()
             self.runner = self._new_runner()
-        self._indexing = IndexingThread(self._library.index_dir, self._library.index_sources())
+        self._indexing = IndexingThread(
+            self._library.index_dir, self._library.index_sources(), parent=self
+        )
         self._indexing.progress.connect(self.on_index_progress)
         self._indexing.report_ready.connect(self.on_index_finished)
         self._indexing.failed.connect(self.on_index_finished)
@@ -247,7 +321,7 @@ class MainWindow(QMainWindow):
         return self._indexing is None or self._indexing.isRunning()
 
     def _new_runner(self) -> SearchRunner:
-        runner = SearchRunner(self._library.index_dir)
+        runner = SearchRunner(self._library.index_dir, parent=self)
         runner.results_ready.connect(self.on_results_ready)
         runner.search_failed.connect(self.on_search_failed)
         runner.set_selection(self.facet_panel.selection)
@@ -282,9 +356,12 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closing = True  # a start_indexing still queued must not start a thread now
         if self._indexing is not None:
-            self._indexing.requestInterruption()
+            self._indexing.cancel()
             self._indexing.wait()
         self.runner.shutdown()
+        if self._render_service is not None:
+            self._render_service.shutdown()
+            self._render_service = None
         self._state.setValue("main_window/geometry", self.saveGeometry())
         self._state.setValue("main_window/splitter", self.splitter.saveState())
         self._state.sync()

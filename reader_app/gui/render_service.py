@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
@@ -32,8 +33,14 @@ class RenderService(QObject):
     rendered = Signal(object, QImage)  # key, image
     failed = Signal(object, str)  # key, message
 
-    def __init__(self, workers: int = 2, timeout: float = RENDER_TIMEOUT, func=render_page) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        workers: int = 2,
+        timeout: float = RENDER_TIMEOUT,
+        func: Callable[..., RenderedPage] = render_page,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
         self._requests: queue.Queue[RenderRequest | None] = queue.Queue()
         self._func = func
         self._pool = WorkerPool(workers, timeout=timeout)

@@ -75,19 +75,20 @@ class SearchRunner(QObject):
     results_ready = Signal(object)  # SearchResults
     search_failed = Signal(str)
 
-    def __init__(self, index_dir: Path, limit: int = 100) -> None:
-        super().__init__()
+    def __init__(self, index_dir: Path, limit: int = 100, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._index_dir = index_dir
         self._index: SearchIndex | None = None
         self._limit = limit
-        self._pool = QThreadPool(maxThreadCount=1)  # one searcher, used by one thread
+        # Qt children, so they go with the runner and not at some point of interpreter exit.
+        self._pool = QThreadPool(self, maxThreadCount=1)  # one searcher, used by one thread
         self._generation = 0
         self._query = ""
         self._selection = Selection()
-        self._signals = _Signals()
+        self._signals = _Signals(self)
         self._signals.done.connect(self.on_done)
         self._signals.failed.connect(self.on_failed)
-        self._timer = QTimer(singleShot=True, interval=DEBOUNCE_MS)
+        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self.run_now)
 
     def index(self) -> SearchIndex:

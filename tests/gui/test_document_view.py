@@ -1,0 +1,88 @@
+"""Opening documents in tabs: the right page, rendered off the GUI thread, remembered."""
+
+import pytest
+import worker_tasks
+from PySide6.QtCore import QSettings
+
+from reader_app import paths
+from reader_app.gui.document_view import DocumentView
+from reader_app.gui.main_window import MainWindow
+from reader_app.gui.render_service import RenderService
+from reader_app.library import Library
+
+TIMEOUT = 30_000
+
+
+@pytest.fixture
+def library():
+    lib = Library.open(paths.resolve())
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def window(qtbot, library, tmp_path):
+    state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(library, state)
+    qtbot.addWidget(win)
+    win.resize(780, 580)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+def rendered(view: DocumentView, page: int) -> bool:
+    pixmap = view.page_labels[page - 1].pixmap()
+    return pixmap is not None and not pixmap.isNull()
+
+
+def test_opening_a_document_lands_on_the_page_and_remembers_it(qtbot, window, library) -> None:
+    view = window.open_document("recovery-prospectus", 3)
+    assert window.tabs.currentWidget() is view
+    assert window.tabs.tabText(window.tabs.currentIndex()) == view.resource.title
+    qtbot.waitUntil(lambda: rendered(view, 3), timeout=TIMEOUT)
+    assert view.current_page() == 3
+    assert library.store.last_page("recovery-prospectus") == 3
+    # Opening it again reuses the tab.
+    assert window.open_document("recovery-prospectus", 1) is view
+    assert len(window.document_views()) == 1
+
+
+def test_zoom_resizes_pages(qtbot, window) -> None:
+    view = window.open_document("reset-pillar", 1)
+    qtbot.waitUntil(lambda: rendered(view, 1), timeout=TIMEOUT)
+    before = view.page_labels[0].width()
+    view.zoom_in()
+    qtbot.waitUntil(
+        lambda: rendered(view, 1) and view.page_labels[0].width() > before, timeout=TIMEOUT
+    )
+
+
+def test_closing_a_tab(qtbot, window) -> None:
+    view = window.open_document("reset-pillar", 1)
+    window.tabs.tabCloseRequested.emit(window.tabs.indexOf(view))
+    assert window.document_views() == []
+    assert window.tabs.count() == 1  # the library tab cannot be closed
+
+
+def test_infographic_alt_text_is_on_the_page(qtbot, window, library) -> None:
+    image = next(r for r in library.catalog.resources if r.media_type == "image/png")
+    view = window.open_document(image.id, 1)
+    assert view.page_labels[0].accessibleDescription() == image.alt_text
+    qtbot.waitUntil(lambda: rendered(view, 1), timeout=TIMEOUT)
+
+
+def test_a_page_that_crashes_its_worker_shows_a_message(qtbot, library) -> None:
+    service = RenderService(workers=1, timeout=5, func=worker_tasks.render_or_crash)
+    try:
+        resource = library.resource("recovery-prospectus")
+        view = DocumentView(resource, str(library.catalog.path_of(resource)), service)
+        qtbot.addWidget(view)
+        view.resize(700, 2000)
+        view.show()
+        view.go_to_page(1)
+        qtbot.waitUntil(lambda: "could not be shown" in view.page_labels[1].text(), timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: rendered(view, 1), timeout=TIMEOUT)
+    finally:
+        service.shutdown()
