@@ -3,6 +3,8 @@ details of the chosen resource on the right, and the search field always at the 
 
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import (
     QItemSelection,
     QModelIndex,
@@ -344,6 +346,22 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._indexing is None:
             QTimer.singleShot(0, self.start_indexing)  # after the first paint
+            QTimer.singleShot(0, self._reopen_tabs)
+
+    def _reopen_tabs(self) -> None:
+        try:
+            tabs = json.loads(self._state.value("main_window/tabs", "[]"))
+        except (TypeError, ValueError):
+            return  # state from elsewhere: start with the library alone
+        for item in tabs if isinstance(tabs, list) else []:
+            if (
+                isinstance(item, list)
+                and len(item) == 2
+                and self._library.catalog.get(str(item[0])) is not None
+                and isinstance(item[1], int)
+            ):
+                self.open_document(str(item[0]), item[1])
+        self.tabs.setCurrentIndex(0)
 
     def _restore_state(self) -> None:
         geometry = self._state.value("main_window/geometry")
@@ -364,5 +382,7 @@ class MainWindow(QMainWindow):
             self._render_service = None
         self._state.setValue("main_window/geometry", self.saveGeometry())
         self._state.setValue("main_window/splitter", self.splitter.saveState())
+        open_tabs = [[view.resource.id, view.current_page()] for view in self.document_views()]
+        self._state.setValue("main_window/tabs", json.dumps(open_tabs))
         self._state.sync()
         super().closeEvent(event)

@@ -86,3 +86,32 @@ def test_a_page_that_crashes_its_worker_shows_a_message(qtbot, library) -> None:
         qtbot.waitUntil(lambda: rendered(view, 1), timeout=TIMEOUT)
     finally:
         service.shutdown()
+
+
+def test_open_tabs_come_back_after_a_restart(qtbot, library, tmp_path) -> None:
+    state = QSettings(str(tmp_path / "tabs.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(library, state)
+    qtbot.addWidget(first)
+    first.show()
+    view = first.open_document("reset-pillar", 1)
+    first.open_document("climate-places", 1)
+    qtbot.waitUntil(lambda: rendered(view, 1), timeout=TIMEOUT)
+    first.close()
+    second = MainWindow(library, state)
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitUntil(lambda: len(second.document_views()) == 2, timeout=TIMEOUT)
+    assert [v.resource.id for v in second.document_views()] == ["reset-pillar", "climate-places"]
+    assert second.tabs.currentIndex() == 0  # the library is in front
+    second.close()
+
+
+def test_unusable_saved_tabs_are_ignored(qtbot, library, tmp_path) -> None:
+    state = QSettings(str(tmp_path / "bad.ini"), QSettings.Format.IniFormat)
+    state.setValue("main_window/tabs", '[["no-such-id", 1], "junk", [1, 2, 3]]')
+    win = MainWindow(library, state)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.wait(50)
+    assert win.document_views() == []
+    win.close()
