@@ -11,7 +11,6 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QRunnable,
-    QSize,
     Qt,
     QThreadPool,
     QTimer,
@@ -189,11 +188,6 @@ class SnippetDelegate(QStyledItemDelegate):
                 x += metrics.horizontalAdvance(piece)
             position = end
         painter.restore()
-
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        return super().sizeHint(option, index)
 
 
 class ResultsView(QTreeWidget):
