@@ -107,3 +107,102 @@ def render_page(path: str | Path, number: int, zoom: float) -> RenderedPage:
             raise DocumentError(f"{Path(path).name} has no page {number}")
         pixmap = doc[number - 1].get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
         return RenderedPage(pixmap.width, pixmap.height, pixmap.stride, bytes(pixmap.samples))
+
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in points, on the page as shown
+
+
+@dataclass
+class PageLink:
+    box: Box
+    page: int  # 1-based target of a link inside the document; 0 for other links
+    uri: str  # what an outside link points to ("file:…" for links to other files)
+
+
+@dataclass
+class PageLayout:
+    """Where the words and links of one page are, for selection, find and links."""
+
+    width: float
+    height: float
+    # (x0, y0, x1, y1, text, block, line), in reading order
+    words: list[tuple[float, float, float, float, str, int, int]]
+    links: list[PageLink]
+
+
+@dataclass
+class DocumentLayout:
+    sizes: list[tuple[float, float]]  # each page's (width, height) in points
+    outline: list[OutlineEntry]
+
+
+def _open(path: str | Path) -> Any:
+    import pymupdf
+
+    try:
+        doc = pymupdf.open(path)
+    except Exception as exc:
+        raise DocumentError(f"cannot open {Path(path).name}: {exc}") from None
+    if doc.needs_pass:
+        doc.close()
+        raise DocumentError(f"{Path(path).name} is encrypted")
+    return doc
+
+
+def warm_up() -> None:
+    """Import PyMuPDF in a fresh worker, so the first page it renders does not wait for it."""
+    import pymupdf  # noqa: F401
+
+
+def document_layout(path: str | Path) -> DocumentLayout:
+    """Page sizes and the table of contents, for laying out a document before rendering it."""
+    with _open(path) as doc:
+        sizes = [(page.rect.width, page.rect.height) for page in doc]
+        outline = [OutlineEntry(level, title, page) for level, title, page, *_ in doc.get_toc()]
+        return DocumentLayout(sizes, outline)
+
+
+def _box(rect: Any, matrix: Any) -> Box:
+    shown = rect * matrix  # unrotated page space to the page as rendered
+    return (shown.x0, shown.y0, shown.x1, shown.y1)
+
+
+def page_layout(path: str | Path, number: int) -> PageLayout:
+    """The words and links of page ``number`` (1-based)."""
+    import pymupdf
+
+    with _open(path) as doc:
+        if not 1 <= number <= doc.page_count:
+            raise DocumentError(f"{Path(path).name} has no page {number}")
+        page = doc[number - 1]
+        matrix = page.rotation_matrix
+        words = [
+            (*_box(pymupdf.Rect(x0, y0, x1, y1), matrix), text, block, line)
+            for x0, y0, x1, y1, text, block, line, _n in page.get_text(
+                "words", flags=pymupdf.TEXT_DEHYPHENATE | pymupdf.TEXT_MEDIABOX_CLIP
+            )
+        ]
+        links = []
+        for link in page.get_links():
+            box = _box(link["from"], matrix)
+            target = link.get("page", -1)
+            if link["kind"] in (pymupdf.LINK_GOTO, pymupdf.LINK_NAMED) and target >= 0:
+                links.append(PageLink(box, target + 1, ""))
+            elif link.get("uri"):
+                links.append(PageLink(box, 0, str(link["uri"])))
+            elif link.get("file"):  # launch or remote-document links: refused by the viewer
+                links.append(PageLink(box, 0, "file:" + str(link["file"])))
+        return PageLayout(page.rect.width, page.rect.height, words, links)
+
+
+def find_text(path: str | Path, needle: str, limit: int = 1000) -> list[tuple[int, Box]]:
+    """Where ``needle`` occurs (ignoring case), as (page, box), in page order."""
+    found: list[tuple[int, Box]] = []
+    with _open(path) as doc:
+        for page in doc:
+            if len(found) >= limit:
+                break
+            matrix = page.rotation_matrix
+            for rect in page.search_for(needle)[: limit - len(found)]:
+                found.append((page.number + 1, _box(rect, matrix)))
+    return found

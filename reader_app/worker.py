@@ -78,11 +78,14 @@ def run_isolated(func: Callable[..., T], *args: Any, timeout: float = DEFAULT_TI
 
 
 class WorkerPool:
-    """Long-lived worker processes for many small jobs (extraction, later rendering).
+    """Long-lived worker processes for many small jobs (extraction, rendering).
 
     Each job runs in one worker; a job that crashes its worker or runs past
     ``timeout`` yields a ``WorkerError`` for that job alone, and the worker is
-    replaced. Results come back in completion order.
+    replaced. Results come back in completion order. Jobs are either run in
+    batches (``map_unordered``) or fed one at a time as workers free up
+    (``submit`` and ``collect``), which is what a viewer needs: a page asked for
+    now must not wait for a slow page asked for earlier.
     """
 
     def __init__(self, size: int = 2, timeout: float = DEFAULT_TIMEOUT) -> None:
@@ -90,6 +93,7 @@ class WorkerPool:
         self.timeout = timeout
         self._ctx = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
+        self._busy: dict[Connection, tuple[_Worker, object, float]] = {}
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -101,6 +105,66 @@ class WorkerPool:
         for worker in self._workers:
             worker.stop()
         self._workers.clear()
+        self._busy.clear()
+
+    @property
+    def busy(self) -> int:
+        """How many jobs are running."""
+        return len(self._busy)
+
+    def has_idle(self) -> bool:
+        return len(self._busy) < self.size
+
+    def start_workers(self, count: int | None = None) -> None:
+        """Start worker processes ahead of the first job, so it does not wait for them."""
+        while len(self._workers) < min(self.size, count or self.size):
+            self._workers.append(_Worker(self._ctx))
+
+    def submit(self, token: object, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        """Start ``func(*args)`` on an idle worker; ``collect`` returns it with ``token``."""
+        if not self.has_idle():
+            raise RuntimeError("no idle worker: collect results first")
+        self.start_workers(len(self._busy) + 1)
+        worker = next(w for w in self._workers if w.conn not in self._busy)
+        try:
+            worker.conn.send((func, args))
+        except (OSError, ValueError):  # the worker died while idle: start another
+            worker = self._replace(worker)
+            worker.conn.send((func, args))
+        self._busy[worker.conn] = (worker, token, time.monotonic())
+
+    def collect(self, timeout: float, wake: Connection | None = None) -> list[tuple[object, Any]]:
+        """Wait up to ``timeout`` s for finished jobs; ``(token, result or exception)``.
+
+        Returns early, perhaps with nothing, when ``wake`` becomes readable.
+        """
+        if self._busy:
+            deadline = min(started for _w, _t, started in self._busy.values()) + self.timeout
+            timeout = max(0.0, min(timeout, deadline - time.monotonic()))
+        waiting: list[Any] = [*self._busy, *([wake] if wake is not None else [])]
+        if not waiting:
+            return []
+        ready = wait(waiting, timeout=timeout)
+        finished: list[tuple[object, Any]] = []
+        for conn in ready:
+            if conn not in self._busy:
+                continue  # the wake-up connection: the caller reads it
+            worker, token, _started = self._busy.pop(conn)  # type: ignore[index]
+            try:
+                _status, payload = worker.conn.recv()
+            except (EOFError, OSError):
+                self._replace(worker)
+                finished.append((token, WorkerError("the worker process crashed")))
+                continue
+            finished.append((token, payload))
+        now = time.monotonic()
+        for conn, (worker, token, started) in list(self._busy.items()):
+            if now - started > self.timeout:
+                del self._busy[conn]
+                self._replace(worker)
+                message = f"it took longer than {self.timeout:g} s"
+                finished.append((token, WorkerError(message)))
+        return finished
 
     def map_unordered(
         self,
@@ -110,37 +174,25 @@ class WorkerPool:
     ) -> Iterator[tuple[int, T | BaseException]]:
         """Yield ``(job index, result or exception)`` for each job as it finishes."""
         pending = list(reversed(range(len(jobs))))
-        while len(self._workers) < min(self.size, len(jobs)):
-            self._workers.append(_Worker(self._ctx))
-        busy: dict[Connection, tuple[_Worker, int, float]] = {}
-        while pending or busy:
-            for worker in self._workers:
-                if pending and worker.conn not in busy and not cancelled():
+        try:
+            while pending or self._busy:
+                while pending and self.has_idle() and not cancelled():
                     index = pending.pop()
-                    worker.conn.send((func, jobs[index]))
-                    busy[worker.conn] = (worker, index, time.monotonic())
-            if not busy:
-                return
-            ready = wait(list(busy), timeout=0.2)
-            for conn in ready:
-                worker, index, _started = busy.pop(conn)  # type: ignore[index]
-                try:
-                    _status, payload = worker.conn.recv()
-                except (EOFError, OSError):
-                    self._replace(worker)
-                    yield index, WorkerError(f"the worker crashed on job {index}")
-                    continue
-                yield index, payload
-            now = time.monotonic()
-            for conn, (worker, index, started) in list(busy.items()):
-                if now - started > self.timeout:
-                    del busy[conn]
-                    self._replace(worker)
-                    yield index, WorkerError(f"job {index} took longer than {self.timeout:g} s")
+                    self.submit(index, func, jobs[index])
+                if not self._busy:
+                    return
+                yield from self.collect(0.2)  # type: ignore[misc]
+        finally:
+            # Abandoned part-way: the running jobs' answers must not reach the next caller.
+            for worker, _token, _started in list(self._busy.values()):
+                self._replace(worker)
+            self._busy.clear()
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: _Worker) -> _Worker:
         worker.stop()
-        self._workers[self._workers.index(worker)] = _Worker(self._ctx)
+        fresh = _Worker(self._ctx)
+        self._workers[self._workers.index(worker)] = fresh
+        return fresh
 
 
 class _Worker:

@@ -4,6 +4,8 @@ details of the chosen resource on the right, and the search field always at the 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import (
     QItemSelection,
@@ -13,13 +15,24 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -38,18 +51,36 @@ from reader_app.facets import Selection
 from reader_app.gui.document_view import DocumentView
 from reader_app.gui.facet_panel import FacetPanel
 from reader_app.gui.indexing import IndexingThread
+from reader_app.gui.link_opener import LinkOpener
 from reader_app.gui.render_service import RenderService
 from reader_app.gui.resource_model import COLUMNS, RESOURCE_ROLE, ResourceModel
-from reader_app.gui.search_panel import ResultsView, SearchRunner
+from reader_app.gui.search_panel import ResultsView, SearchRunner, hit_terms
+from reader_app.gui.theme import ThemeFollower
 from reader_app.library import Library
 from reader_app.search.results import SearchResults
+from reader_app.settings import THEMES, Settings
+
+ImportHandler = Callable[[list[Path]], None]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, library: Library, state: QSettings) -> None:
+    def __init__(
+        self,
+        library: Library,
+        state: QSettings,
+        settings: Settings | None = None,
+        theme: ThemeFollower | None = None,
+    ) -> None:
         super().__init__()
         self._library = library
         self._state = state
+        # Preferences sit beside the remembered window state, in the config folder.
+        self.settings = settings or Settings.load(Path(state.fileName()).with_name("settings.json"))
+        self._theme = theme
+        self.link_opener = LinkOpener(self)
+        self._import_handler: ImportHandler | None = None
+        self._results: SearchResults | None = None
+        self._open_hit: tuple[str, int] | None = None
         self._indexing: IndexingThread | None = None
         self._closing = False
         self.setWindowTitle(APP_NAME)
@@ -71,8 +102,8 @@ class MainWindow(QMainWindow):
         self.suggestion_action = toolbar.addWidget(self.suggestion)
         self.suggestion_action.setVisible(False)
         self.addToolBar(toolbar)
-        for keys in (QKeySequence("Ctrl+K"), QKeySequence("/")):
-            QShortcut(keys, self, activated=self.focus_search)
+        # Ctrl+K is the Edit menu's; "/" as in browsers and mail readers.
+        QShortcut(QKeySequence("/"), self, activated=self.focus_search)
 
         self.facet_panel = FacetPanel(library.catalog)
         self.model = ResourceModel(library)
@@ -105,14 +136,7 @@ class MainWindow(QMainWindow):
         )
         self.statusBar().addPermanentWidget(self.progress)
 
-        for name, keys, slot in (
-            ("Quit", QKeySequence.StandardKey.Quit, self.close),
-            ("Zoom in", QKeySequence.StandardKey.ZoomIn, lambda: self._zoom(+1)),
-            ("Zoom out", QKeySequence.StandardKey.ZoomOut, lambda: self._zoom(-1)),
-        ):
-            action = self.addAction(name)
-            action.setShortcut(keys)
-            action.triggered.connect(slot)
+        self._make_menus()
 
         self.runner = SearchRunner(library.index_dir, parent=self)
         self.search_field.textChanged.connect(self.on_search_text_changed)
@@ -128,6 +152,60 @@ class MainWindow(QMainWindow):
         self._restore_state()
 
     # Building
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.setToolTip("Documents you read lately")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit_menu = bar.addMenu("&Edit")
+        self._action(edit_menu, "&Find…", self.find, QKeySequence.StandardKey.Find)
+        self._action(edit_menu, "Find &Next", self.find_next, QKeySequence.StandardKey.FindNext)
+        self._action(
+            edit_menu, "Find Pre&vious", self.find_previous, QKeySequence.StandardKey.FindPrevious
+        )
+        edit_menu.addSeparator()
+        self._action(edit_menu, "&Search All Resources", self.focus_search, "Ctrl+K")
+
+        view_menu = bar.addMenu("&View")
+        self._action(view_menu, "Zoom &In", lambda: self._on_view("zoom_in"), "Ctrl++")
+        self._action(view_menu, "Zoom &Out", lambda: self._on_view("zoom_out"), "Ctrl+-")
+        self._action(view_menu, "Fit &Width", lambda: self._on_view("fit_width"), "Ctrl+2")
+        self._action(view_menu, "Fit &Page", lambda: self._on_view("fit_page"), "Ctrl+3")
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu("&Theme")
+        self.theme_actions = QActionGroup(self, exclusive=True)
+        for choice in THEMES:
+            label = {"system": "Follow the &System", "light": "&Light", "dark": "&Dark"}[choice]
+            action = theme_menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(choice == self.settings.theme)
+            action.setData(choice)
+            action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
+            self.theme_actions.addAction(action)
+
+        go_menu = bar.addMenu("&Go")
+        self._action(go_menu, "&Library", lambda: self.tabs.setCurrentIndex(0), "Ctrl+L")
+        self._action(go_menu, "&Next Search Hit", self.next_hit, "F8")
+        self._action(go_menu, "&Previous Search Hit", self.previous_hit, "Shift+F8")
+        self._action(go_menu, "Close &Tab", self.close_current_tab, QKeySequence.StandardKey.Close)
+
+    def _action(
+        self,
+        menu: QMenu,
+        name: str,
+        slot: Callable[[], object],
+        keys: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    ) -> QAction:
+        action = menu.addAction(name)
+        if keys is not None:
+            action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(slot)
+        return action
 
     def _make_table(self) -> QTableView:
         table = QTableView(
@@ -232,6 +310,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self._library_message)
 
     def on_results_ready(self, results: SearchResults) -> None:
+        self._results = results
         self.results.show_results(results)
         self.centre.setCurrentWidget(self.results)
         if results.suggestion:
@@ -248,8 +327,42 @@ class MainWindow(QMainWindow):
     def on_suggestion_clicked(self) -> None:
         self.search_field.setText(self.suggestion.property("query"))
 
-    def on_open_requested(self, resource_id: str, page: int) -> None:
-        self.open_document(resource_id, page)
+    def on_open_requested(self, resource_id: str, page: int, terms: list[str]) -> None:
+        self._open_hit = (resource_id, page)
+        self.open_document(resource_id, page, terms)
+
+    def _hit_list(self) -> list[tuple[str, int, list[str]]]:
+        if self._results is None:
+            return []
+        return [
+            (resource_id, hit.page, hit_terms(hit))
+            for resource_id, hits in self._results.grouped()
+            if self._library.catalog.get(resource_id) is not None
+            for hit in hits
+        ]
+
+    def next_hit(self) -> None:
+        self._step_hit(+1)
+
+    def previous_hit(self) -> None:
+        self._step_hit(-1)
+
+    def _step_hit(self, step: int) -> None:
+        """Open the next (or previous) page hit of the current search, across documents."""
+        hits = self._hit_list()
+        if not hits:
+            self.statusBar().showMessage("No search hits: search first (Ctrl+K)", 4000)
+            return
+        where = [(rid, page) for rid, page, _terms in hits]
+        if self._open_hit in where:
+            index = (where.index(self._open_hit) + step) % len(hits)
+        else:
+            index = 0 if step > 0 else len(hits) - 1
+        resource_id, page, terms = hits[index]
+        self._open_hit = (resource_id, page)
+        self.results.select_hit(resource_id, page)
+        self.open_document(resource_id, page, terms)
+        self.statusBar().showMessage(f"Hit {index + 1} of {len(hits)}")
 
     def on_table_activated(self, index: QModelIndex) -> None:
         resource_id = index.data(RESOURCE_ROLE)
@@ -269,29 +382,107 @@ class MainWindow(QMainWindow):
             if isinstance(w := self.tabs.widget(i), DocumentView)
         ]
 
-    def open_document(self, resource_id: str, page: int = 1) -> DocumentView:
+    def open_document(
+        self, resource_id: str, page: int = 1, terms: list[str] | None = None
+    ) -> DocumentView:
+        """Open (or show) a document at ``page``, marking the words of a search hit."""
         resource = self._library.resource(resource_id)
         self.show_details(resource, page)
         view = next((v for v in self.document_views() if v.resource.id == resource_id), None)
         if view is None:
             path = str(self._library.catalog.path_of(resource))
-            view = DocumentView(resource, path, self.render_service())
+            view = DocumentView(resource, path, self.render_service(), analyse=_hit_analysis())
             view.page_changed.connect(lambda number, rid=resource_id: self._remember(rid, number))
+            view.external_link_requested.connect(self.link_opener.open)
             self.tabs.addTab(view, resource.title)
             self.tabs.setTabToolTip(self.tabs.indexOf(view), resource.title)
         self.tabs.setCurrentWidget(view)
-        QTimer.singleShot(0, lambda: view.go_to_page(page))  # once the tab has its size
+
+        def land() -> None:  # once the tab has its size
+            view.go_to_page(page)
+            view.show_hits(terms or [], page if terms else None)
+
+        QTimer.singleShot(0, land)
         self._remember(resource_id, page)
         return view
+
+    def current_document(self) -> DocumentView | None:
+        view = self.tabs.currentWidget()
+        return view if isinstance(view, DocumentView) else None
+
+    def _on_view(self, method: str) -> None:
+        view = self.current_document()
+        if view is not None:
+            getattr(view, method)()
+
+    def find(self) -> None:
+        """Find in the open document; in the library, search every resource."""
+        view = self.current_document()
+        if view is None:
+            self.focus_search()
+        else:
+            view.open_find()
+
+    def find_next(self) -> None:
+        self._on_view("find_next")
+
+    def find_previous(self) -> None:
+        self._on_view("find_previous")
+
+    def close_current_tab(self) -> None:
+        if self.tabs.currentIndex() > 0:
+            self.on_tab_close_requested(self.tabs.currentIndex())
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for resource_id in self._library.store.recently_read(10):
+            resource = self._library.catalog.get(resource_id)
+            if resource is None:
+                continue
+            page = self._library.store.last_page(resource_id) or 1
+            action = self.recent_menu.addAction(
+                resource.title.replace("&", "&&"),  # an ampersand is not a mnemonic here
+                lambda rid=resource_id, p=page: self.open_document(rid, p),
+            )
+            action.setToolTip(f"{resource.title}, page {page}")
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("Nothing read yet").setEnabled(False)
+
+    # Theme
+
+    def set_theme(self, choice: str) -> None:
+        if self._theme is None:
+            app = QApplication.instance()
+            assert isinstance(app, QApplication)
+            self._theme = ThemeFollower(app, choice, parent=self)
+        else:
+            self._theme.set_choice(choice)
+        self.settings.update(theme=choice)
+        for action in self.theme_actions.actions():
+            action.setChecked(action.data() == choice)
+
+    # Files dropped on the window (the import feature plugs in here)
+
+    def set_import_handler(self, handler: ImportHandler | None) -> None:
+        self._import_handler = handler
+        self.setAcceptDrops(handler is not None)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if self._import_handler is not None and urls and all(u.isLocalFile() for u in urls):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if self._import_handler is not None and paths:
+            event.acceptProposedAction()
+            self._import_handler(paths)
 
     def _remember(self, resource_id: str, page: int) -> None:
         if self._library.store.last_page(resource_id) != page:
             self._library.store.set_last_page(resource_id, page)
-
-    def _zoom(self, step: int) -> None:
-        view = self.tabs.currentWidget()
-        if isinstance(view, DocumentView):
-            view.zoom_in() if step > 0 else view.zoom_out()
 
     def on_tab_close_requested(self, index: int) -> None:
         view = self.tabs.widget(index)
@@ -386,3 +577,12 @@ class MainWindow(QMainWindow):
         self._state.setValue("main_window/tabs", json.dumps(open_tabs))
         self._state.sync()
         super().closeEvent(event)
+
+
+def _hit_analysis() -> Callable[[str], list[str]]:
+    """Words on the page are compared with a hit's words as the index compares them
+    (folded and stemmed), so "councils" also marks "council". The search module is
+    loaded by then: this runs when a document opens, after the window is up."""
+    from reader_app.search.analysis import terms
+
+    return terms

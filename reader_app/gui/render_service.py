@@ -1,24 +1,29 @@
-"""Page rendering for the viewer: PyMuPDF runs in worker processes, never in this one.
+"""Document work for the viewer: PyMuPDF runs in worker processes, never in this one.
 
-A thread of ours only passes requests to the workers and pixels back (as QImages,
-which are safe off the GUI thread). A page that crashes or stalls its worker is
-reported as failed (the worker is replaced) and the app carries on.
+A thread of ours only feeds jobs to the workers as they free up and passes results
+back (pixels as QImages, which are safe off the GUI thread). A job that crashes or
+stalls its worker is reported as failed (the worker is replaced) and the app
+carries on. Jobs not started yet can be withdrawn, so a fast scroll does not leave
+a queue of pages nobody looks at any more.
 """
 
 from __future__ import annotations
 
-import queue
+import contextlib
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing import Pipe
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from reader_app.documents import RenderedPage, render_page
+from reader_app.documents import RenderedPage, render_page, warm_up
 from reader_app.worker import WorkerPool
 
-RENDER_TIMEOUT = 10.0  # seconds before a page is given up and its worker replaced
+RENDER_TIMEOUT = 10.0  # seconds before a job is given up and its worker replaced
 
 
 @dataclass(frozen=True)
@@ -29,8 +34,16 @@ class RenderRequest:
     zoom: float
 
 
+@dataclass(frozen=True)
+class _Job:
+    key: object
+    func: Callable[..., Any]
+    args: tuple[Any, ...]
+
+
 class RenderService(QObject):
-    rendered = Signal(object, QImage)  # key, image
+    rendered = Signal(object, QImage)  # key, image: the answer to request()
+    finished = Signal(object, object)  # key, result: the answer to call()
     failed = Signal(object, str)  # key, message
 
     def __init__(
@@ -41,42 +54,75 @@ class RenderService(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._requests: queue.Queue[RenderRequest | None] = queue.Queue()
         self._func = func
+        self._pending: deque[_Job] = deque()
+        self._lock = threading.Lock()
+        self._stopping = False
+        # A byte down this pipe wakes the dispatcher while it waits on the workers.
+        self._wake_reader, self._wake_writer = Pipe(duplex=False)
         self._pool = WorkerPool(workers, timeout=timeout)
         self._thread = threading.Thread(target=self._serve, name="render-dispatch", daemon=True)
         self._thread.start()
+        for n in range(workers):  # workers import PyMuPDF now, not at the first page
+            self.call(("warm-up", n), warm_up)
 
     def request(self, request: RenderRequest) -> None:
-        self._requests.put(request)
+        """Render a page; the answer comes as ``rendered`` (or ``failed``) with its key."""
+        self._submit(_Job(request.key, self._func, (request.path, request.page, request.zoom)))
+
+    def call(self, key: object, func: Callable[..., Any], *args: Any) -> None:
+        """Run ``func(*args)`` (module-level) in a worker; the answer comes as ``finished``."""
+        self._submit(_Job(key, func, args))
+
+    def withdraw(self, unwanted: Callable[[object], bool]) -> list[object]:
+        """Drop the jobs not started yet whose key is ``unwanted``; return their keys."""
+        with self._lock:
+            dropped = [job.key for job in self._pending if unwanted(job.key)]
+            if dropped:
+                self._pending = deque(job for job in self._pending if not unwanted(job.key))
+        return dropped
 
     def shutdown(self) -> None:
-        self._requests.put(None)
+        with self._lock:
+            self._stopping = True
+            self._pending.clear()
+        self._wake()
         self._thread.join(timeout=30)
         self._pool.close()
+        self._wake_reader.close()
+        self._wake_writer.close()
+
+    def _submit(self, job: _Job) -> None:
+        with self._lock:
+            if self._stopping:
+                return
+            self._pending.append(job)
+        self._wake()
+
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError):  # shut down already
+            self._wake_writer.send_bytes(b"w")
 
     def _serve(self) -> None:
         while True:
-            first = self._requests.get()
-            if first is None:
-                return
-            batch = [first]
-            while len(batch) < self._pool.size:  # keep every worker busy
-                try:
-                    more = self._requests.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    self._requests.put(None)
-                    break
-                batch.append(more)
-            jobs = [(r.path, r.page, r.zoom) for r in batch]
-            for index, result in self._pool.map_unordered(self._func, jobs):
-                request = batch[index]
-                if isinstance(result, RenderedPage):
-                    self.rendered.emit(request.key, _image(result))
-                else:
-                    self.failed.emit(request.key, str(result))
+            with self._lock:
+                if self._stopping:
+                    return
+                while self._pending and self._pool.has_idle():
+                    job = self._pending.popleft()
+                    self._pool.submit(job, job.func, job.args)
+            for job, result in self._pool.collect(timeout=1.0, wake=self._wake_reader):
+                self._deliver(job, result)  # type: ignore[arg-type]
+            while self._wake_reader.poll():
+                self._wake_reader.recv_bytes()
+
+    def _deliver(self, job: _Job, result: Any) -> None:
+        if isinstance(result, BaseException):
+            self.failed.emit(job.key, str(result))
+        elif isinstance(result, RenderedPage):
+            self.rendered.emit(job.key, _image(result))
+        else:
+            self.finished.emit(job.key, result)
 
 
 def _image(page: RenderedPage) -> QImage:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from reader_app.catalog import Catalog
 from reader_app.facets import FACETS, Selection
 from reader_app.search.errors import IndexDamagedError
-from reader_app.search.results import SearchResults
+from reader_app.search.results import Hit, SearchResults
 
 if TYPE_CHECKING:
     from reader_app.search.index import SearchIndex
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 DEBOUNCE_MS = 150
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # (resource id, page)
 SPANS_ROLE = Qt.ItemDataRole.UserRole + 2
+TERMS_ROLE = Qt.ItemDataRole.UserRole + 3  # the matched words, to mark on the page
 
 
 class _Signals(QObject):
@@ -193,7 +194,7 @@ class SnippetDelegate(QStyledItemDelegate):
 class ResultsView(QTreeWidget):
     """Hits grouped by resource; activating a hit asks to open that page."""
 
-    open_requested = Signal(str, int)  # resource id, page
+    open_requested = Signal(str, int, list)  # resource id, page, matched words
 
     def __init__(self, catalog: Catalog) -> None:
         super().__init__(accessibleName="Search results", headerHidden=True, uniformRowHeights=True)
@@ -210,6 +211,7 @@ class ResultsView(QTreeWidget):
                 continue
             group = QTreeWidgetItem(self, [f"{resource.title} ({len(hits)})"])
             group.setData(0, HIT_ROLE, (resource_id, hits[0].page))
+            group.setData(0, TERMS_ROLE, hit_terms(hits[0]))
             group.setToolTip(0, resource.summary)
             for hit in hits:
                 label = f"p. {hit.page}: "
@@ -217,6 +219,7 @@ class ResultsView(QTreeWidget):
                 item.setData(0, HIT_ROLE, (resource_id, hit.page))
                 shifted = [(s + len(label), e + len(label)) for s, e in hit.spans]
                 item.setData(0, SPANS_ROLE, shifted)
+                item.setData(0, TERMS_ROLE, hit_terms(hit))
                 item.setToolTip(0, hit.snippet)
         self.expandAll()
         if self.topLevelItemCount():
@@ -224,4 +227,22 @@ class ResultsView(QTreeWidget):
 
     def on_item_activated(self, item: QTreeWidgetItem, _column: int) -> None:
         resource_id, page = item.data(0, HIT_ROLE)
-        self.open_requested.emit(resource_id, page)
+        self.open_requested.emit(resource_id, page, item.data(0, TERMS_ROLE) or [])
+
+    def select_hit(self, resource_id: str, page: int) -> None:
+        """Show which hit is open (without opening it again)."""
+        for i in range(self.topLevelItemCount()):
+            group = self.topLevelItem(i)
+            for j in range(group.childCount()):
+                item = group.child(j)
+                if item.data(0, HIT_ROLE) == (resource_id, page):
+                    self.blockSignals(True)
+                    self.setCurrentItem(item)
+                    self.blockSignals(False)
+                    self.scrollToItem(item)
+                    return
+
+
+def hit_terms(hit: Hit) -> list[str]:
+    """The words a hit matched, as they are written on the page."""
+    return sorted({hit.snippet[start:end] for start, end in hit.spans})
