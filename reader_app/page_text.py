@@ -68,3 +68,12 @@ def text_of(words: Iterable[Word]) -> str:
         pieces.append(word[4])
         previous = line
     return "".join(pieces)
+
+
+def line_boxes(words: Iterable[Word]) -> list[tuple[float, float, float, float]]:
+    """One box per line of ``words``, covering the spaces between them too."""
+    lines: dict[tuple[int, int], list[float]] = {}
+    for x0, y0, x1, y1, _text, block, line in words:
+        box = lines.setdefault((block, line), [x0, y0, x1, y1])
+        box[:] = [min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1)]
+    return [(b[0], b[1], b[2], b[3]) for b in lines.values()]

@@ -11,6 +11,7 @@ from reader_app import APP_NAME, __version__
 from reader_app.library import Library
 from reader_app.manifest import ManifestError
 from reader_app.paths import AppPaths
+from reader_app.settings import Settings, settings_path
 from reader_app.store import StoreError
 
 WINDOW_STATE_FILE = "window-state.ini"
@@ -27,10 +28,13 @@ def run(app_paths: AppPaths) -> int:
         QMessageBox.critical(None, APP_NAME, f"{APP_NAME} cannot start:\n\n{exc}")
         return 1
     from reader_app.gui.main_window import MainWindow
+    from reader_app.gui.theme import ThemeFollower
 
+    settings = Settings.load(settings_path(app_paths))
+    theme = ThemeFollower(app, settings.theme)  # before the window, so it never flashes
     # Remembered window state lives under our config folder, so --data-dir keeps it too.
     state = QSettings(str(app_paths.config_dir / WINDOW_STATE_FILE), QSettings.Format.IniFormat)
-    window = MainWindow(library, state)
+    window = MainWindow(library, state, settings=settings, theme=theme)
     window.show()
     try:
         return app.exec()

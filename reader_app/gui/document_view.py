@@ -13,7 +13,7 @@ import itertools
 from collections import OrderedDict
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QContextMenuEvent,
@@ -23,7 +23,6 @@ from PySide6.QtGui import (
     QKeySequence,
     QMouseEvent,
     QPixmap,
-    QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -54,7 +53,7 @@ from reader_app.gui.document_panels import THUMB_WIDTH, OutlinePanel, ThumbnailP
 from reader_app.gui.find_bar import FindBar
 from reader_app.gui.page_widget import PageWidget
 from reader_app.gui.render_service import RenderRequest, RenderService
-from reader_app.page_text import matching_words, split_words, text_of, word_at
+from reader_app.page_text import line_boxes, matching_words, split_words, text_of, word_at
 
 PREFETCH = 2  # pages rendered beyond the visible ones, each way
 CACHE_BYTES = 64 * 1024 * 1024  # rendered pages kept beyond the visible ones
@@ -119,7 +118,7 @@ class DocumentView(QWidget):
         self._token = next(_tokens)
         self._analyse = analyse  # how search-hit terms and page words are compared
         self.zoom = 1.25
-        self.fit: str | None = None
+        self.fit: str | None = FIT_WIDTH  # as most readers open a document
         self._cache: OrderedDict[int, tuple[float, QPixmap]] = OrderedDict()
         self._asked: set[tuple[int, float]] = set()
         self._layout_asked: set[int] = set()
@@ -186,6 +185,7 @@ class DocumentView(QWidget):
         self._size_pages()
         self._fit_timer = QTimer(self, singleShot=True, interval=60)
         self._fit_timer.timeout.connect(self.apply_fit)
+        self.scroll.viewport().installEventFilter(self)
         self.scroll.verticalScrollBar().valueChanged.connect(self.on_scrolled)
         self.outline.page_requested.connect(self.go_to_page)
         self.thumbnails.page_requested.connect(self.go_to_page)
@@ -377,10 +377,17 @@ class DocumentView(QWidget):
             self.zoom_box.setEditable(False)
             self.zoom_box.setCurrentIndex(index)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self.fit:
-            self._fit_timer.start()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The pages' viewport changes size with the window and with the side panel.
+        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self.on_viewport_resized()
+        return super().eventFilter(watched, event)
+
+    def on_viewport_resized(self) -> None:
+        if self.fit and not self._cache:
+            self.apply_fit()  # before the first page is asked for, not after
+        elif self.fit:
+            self._fit_timer.start()  # a window being dragged to a new size
 
     # Requests
 
@@ -755,7 +762,7 @@ class DocumentView(QWidget):
         marked = set()
         for page, start, end in self._selected_ranges():
             assert page.layout_info is not None
-            page.set_marks("selection", [w[:4] for w in page.layout_info.words[start : end + 1]])
+            page.set_marks("selection", line_boxes(page.layout_info.words[start : end + 1]))
             marked.add(page.number)
         for number in self._marked_selection - marked:
             self.page_labels[number - 1].set_marks("selection", [])

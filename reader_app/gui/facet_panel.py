@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem
 
 from reader_app.catalog import Catalog
+from reader_app.colours import pillar_chip
 from reader_app.facets import FACETS, Selection
 
 TITLES = {
@@ -44,6 +45,7 @@ class FacetPanel(QTreeWidget):
         self.setToolTip("Tick values to filter the library and the search results")
         self._catalog = catalog
         self._selection = Selection()
+        self.dark = False  # the theme: pillar swatches use its WCAG-checked colours
         self._groups: dict[str, QTreeWidgetItem] = {}
         for facet in FACETS:
             group = QTreeWidgetItem(self, [TITLES[facet]])
@@ -86,7 +88,7 @@ class FacetPanel(QTreeWidget):
                         0, Qt.CheckState.Checked if value in chosen else Qt.CheckState.Unchecked
                     )
                     if facet == "pillar" and (pillar := self._catalog.pillar(value)):
-                        item.setIcon(0, swatch(pillar.colour))
+                        item.setIcon(0, swatch(pillar_chip(pillar.colour, self.dark).fill))
                         item.setToolTip(0, pillar.definition)
                 group.setHidden(group.childCount() == 0)
             self.expandAll()

@@ -58,7 +58,7 @@ from reader_app.gui.search_panel import ResultsView, SearchRunner, hit_terms
 from reader_app.gui.theme import ThemeFollower
 from reader_app.library import Library
 from reader_app.search.results import SearchResults
-from reader_app.settings import THEMES, Settings
+from reader_app.settings import SETTINGS_FILE, THEMES, Settings
 
 ImportHandler = Callable[[list[Path]], None]
 
@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self._library = library
         self._state = state
         # Preferences sit beside the remembered window state, in the config folder.
-        self.settings = settings or Settings.load(Path(state.fileName()).with_name("settings.json"))
+        self.settings = settings or Settings.load(Path(state.fileName()).with_name(SETTINGS_FILE))
         self._theme = theme
         self.link_opener = LinkOpener(self)
         self._import_handler: ImportHandler | None = None
@@ -117,19 +117,21 @@ class MainWindow(QMainWindow):
         self.centre.addWidget(self.results)
         self.details = self._make_details_pane()
 
-        # The library is the first tab; documents open in tabs beside it.
+        self.splitter = QSplitter(objectName="main_splitter")
+        for widget, stretch in ((self.facet_panel, 1), (self.centre, 4), (self.details, 2)):
+            self.splitter.addWidget(widget)
+            self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
+
+        # The library is the first tab; documents open in tabs beside it, with the
+        # whole width of the window for reading (as in Zotero).
         self.tabs = QTabWidget(tabsClosable=True, documentMode=True, accessibleName="Tabs")
-        self.tabs.addTab(self.centre, "Library")
+        self.tabs.setToolTip("The library and your open documents")
+        self.tabs.addTab(self.splitter, "Library")
         for side in (QTabBar.ButtonPosition.LeftSide, QTabBar.ButtonPosition.RightSide):
             self.tabs.tabBar().setTabButton(0, side, None)
         self.tabs.tabCloseRequested.connect(self.on_tab_close_requested)
         self._render_service: RenderService | None = None
-
-        self.splitter = QSplitter(objectName="main_splitter")
-        for widget, stretch in ((self.facet_panel, 1), (self.tabs, 4), (self.details, 2)):
-            self.splitter.addWidget(widget)
-            self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
-        self.setCentralWidget(self.splitter)
+        self.setCentralWidget(self.tabs)
 
         self.progress = QProgressBar(
             accessibleName="Indexing progress", maximumWidth=200, visible=False
@@ -147,6 +149,9 @@ class MainWindow(QMainWindow):
         self.facet_panel.selection_changed.connect(self.on_selection_changed)
         self.results.open_requested.connect(self.on_open_requested)
 
+        if theme is not None:
+            theme.theme_changed.connect(self.on_theme_changed)
+        self.facet_panel.dark = bool(theme and theme.dark)
         self.on_selection_changed(Selection())
         self._size_columns()
         self._restore_state()
@@ -313,6 +318,8 @@ class MainWindow(QMainWindow):
         self._results = results
         self.results.show_results(results)
         self.centre.setCurrentWidget(self.results)
+        if self.search_field.hasFocus():
+            self.tabs.setCurrentIndex(0)  # typing a query brings the results forward
         if results.suggestion:
             self.suggestion.setText(f"Did you mean: {results.suggestion}")
             self.suggestion.setProperty("query", results.suggestion)
@@ -455,11 +462,19 @@ class MainWindow(QMainWindow):
             app = QApplication.instance()
             assert isinstance(app, QApplication)
             self._theme = ThemeFollower(app, choice, parent=self)
+            self._theme.theme_changed.connect(self.on_theme_changed)
+            self.on_theme_changed(self._theme.dark)
         else:
             self._theme.set_choice(choice)
         self.settings.update(theme=choice)
         for action in self.theme_actions.actions():
             action.setChecked(action.data() == choice)
+
+    def on_theme_changed(self, dark: bool) -> None:
+        if self._closing:
+            return  # the library may be closed already
+        self.facet_panel.dark = dark
+        self.on_selection_changed(self.facet_panel.selection)  # repaints the swatches
 
     # Files dropped on the window (the import feature plugs in here)
 
