@@ -117,6 +117,7 @@ class PageLink:
     box: Box
     page: int  # 1-based target of a link inside the document; 0 for other links
     uri: str  # what an outside link points to ("file:…" for links to other files)
+    top: float = 0.0  # where on the target page an inside link points, in points
 
 
 @dataclass
@@ -187,7 +188,9 @@ def page_layout(path: str | Path, number: int) -> PageLayout:
             box = _box(link["from"], matrix)
             target = link.get("page", -1)
             if link["kind"] in (pymupdf.LINK_GOTO, pymupdf.LINK_NAMED) and target >= 0:
-                links.append(PageLink(box, target + 1, ""))
+                to = link.get("to")
+                top = max(0.0, float(to.y)) if isinstance(to, pymupdf.Point) else 0.0
+                links.append(PageLink(box, target + 1, "", top))
             elif link.get("uri"):
                 links.append(PageLink(box, 0, str(link["uri"])))
             elif link.get("file"):  # launch or remote-document links: refused by the viewer

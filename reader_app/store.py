@@ -173,6 +173,11 @@ class Store:
         ).fetchone()
         return int(row[0]) if row else None
 
+    def last_opened(self) -> dict[str, str]:
+        """When each resource ever opened was last opened (ISO 8601, UTC), by resource id."""
+        rows = self._db.execute("SELECT resource_id, last_opened FROM reading_state")
+        return {rid: opened for rid, opened in rows}
+
     def recently_read(self, limit: int = 10) -> Sequence[str]:
         rows = self._db.execute(
             "SELECT resource_id FROM reading_state ORDER BY last_opened DESC LIMIT ?", (limit,)

@@ -134,6 +134,21 @@ def test_reading_state(store: Store) -> None:
     assert set(store.recently_read()) == {"r1", "r2"}
 
 
+def test_last_opened_gives_each_resource_its_latest_time(store: Store, monkeypatch) -> None:
+    assert store.last_opened() == {}
+    for resource_id, when in (
+        ("r1", "2024-01-01T09:00:00+00:00"),
+        ("r2", "2024-01-02T09:00:00+00:00"),
+        ("r1", "2024-01-03T09:00:00+00:00"),
+    ):
+        monkeypatch.setattr("reader_app.store._now", lambda when=when: when)
+        store.set_last_page(resource_id, 1)
+    assert store.last_opened() == {
+        "r1": "2024-01-03T09:00:00+00:00",
+        "r2": "2024-01-02T09:00:00+00:00",
+    }
+
+
 def test_integrity_check(store: Store) -> None:
     assert store.integrity_check() == "ok"
 

@@ -294,9 +294,18 @@ class DocumentView(QWidget):
         """Scroll so page ``number`` (1-based) starts at the top, or point ``y`` of it."""
         number = max(1, min(number, len(self.page_labels)))
         page = self.page_labels[number - 1]
-        self.scroll.widget().layout().activate()
+        self._settle()
         self.scroll.verticalScrollBar().setValue(page.y() + round(y * page.scale))
         self.request_visible()
+
+    def _settle(self) -> None:
+        """Lay the pages out and size the canvas now, not at the next event loop turn,
+        so the scroll bars already have their new range when we scroll."""
+        canvas = self.scroll.widget()
+        canvas.layout().activate()
+        room = self.scroll.viewport().size()
+        hint = canvas.sizeHint()
+        canvas.resize(max(hint.width(), room.width()), max(hint.height(), room.height()))
 
     def _keep_position(self, change: Callable[[], None]) -> None:
         """Apply a layout ``change`` with the same point of the same page at the top."""
@@ -558,7 +567,7 @@ class DocumentView(QWidget):
             key = ("find", self._token, self._find_generation)
             self._service.call(key, find_text, self.path, needle)
         else:
-            self.find_bar.show_count(0, 0)
+            self.find_bar.show_count(0, 0, asked=False)
 
     def on_found(self, matches: list[tuple[int, Box]]) -> None:
         self.find_matches = list(matches)
@@ -726,7 +735,7 @@ class DocumentView(QWidget):
 
     def activate_link(self, link: PageLink) -> None:
         if link.page:
-            self.go_to_page(link.page)
+            self.go_to_page(link.page, max(0.0, link.top - 24))  # a little above the target
         elif link.uri:
             self.external_link_requested.emit(link.uri)
 

@@ -66,10 +66,13 @@ class FindBar(QWidget):
         else:
             self.next_requested.emit()
 
-    def show_count(self, current: int, total: int, searching: bool = False) -> None:
+    def show_count(
+        self, current: int, total: int, searching: bool = False, asked: bool = True
+    ) -> None:
+        """``asked``: whether there is anything to find (no count for an empty field)."""
         if searching:
             self.count.setText("Searching…")
-        elif not self.field.text():
+        elif not asked:
             self.count.setText("")
         elif total == 0:
             self.count.setText("No matches")

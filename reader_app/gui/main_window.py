@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
+    QColor,
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
@@ -47,13 +48,15 @@ from PySide6.QtWidgets import (
 
 from reader_app import APP_NAME, facets
 from reader_app.catalog import Resource
+from reader_app.colours import pillar_chip
 from reader_app.facets import Selection
 from reader_app.gui.document_view import DocumentView
 from reader_app.gui.facet_panel import FacetPanel
 from reader_app.gui.indexing import IndexingThread
+from reader_app.gui.library_view import CoverGrid, PillarChipDelegate
 from reader_app.gui.link_opener import LinkOpener
 from reader_app.gui.render_service import RenderService
-from reader_app.gui.resource_model import COLUMNS, RESOURCE_ROLE, ResourceModel
+from reader_app.gui.resource_model import COLUMNS, RESOURCE_ROLE, SORT_ROLE, ResourceModel
 from reader_app.gui.search_panel import ResultsView, SearchRunner, hit_terms
 from reader_app.gui.theme import ThemeFollower
 from reader_app.library import Library
@@ -109,12 +112,18 @@ class MainWindow(QMainWindow):
         self.model = ResourceModel(library)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setSortRole(SORT_ROLE)  # dates, pages and times sort as what they are
+        self._dark = bool(theme and theme.dark)
         self.table = self._make_table()
+        self.grid = CoverGrid(library.catalog, self.render_service, self.chip_colours)
+        self.grid.setModel(self.proxy)
+        self.grid.setSelectionModel(self.table.selectionModel())  # one selection, two views
+        self.grid.activated.connect(self.on_table_activated)
         self.results = ResultsView(library.catalog)
         self.centre = QStackedWidget()
-        self.centre.addWidget(self.table)
-        self.centre.addWidget(self.results)
+        for widget in (self.table, self.grid, self.results):
+            self.centre.addWidget(widget)
+        self.centre.setCurrentWidget(self.library_view())
         self.details = self._make_details_pane()
 
         self.splitter = QSplitter(objectName="main_splitter")
@@ -182,6 +191,18 @@ class MainWindow(QMainWindow):
         self._action(view_menu, "Fit &Width", lambda: self._on_view("fit_width"), "Ctrl+2")
         self._action(view_menu, "Fit &Page", lambda: self._on_view("fit_page"), "Ctrl+3")
         view_menu.addSeparator()
+        self.grid_action = self._action(view_menu, "Library as &Covers", self.on_grid_toggled)
+        self.grid_action.setCheckable(True)
+        self.grid_action.setChecked(self.settings.library_view == "grid")
+        sort_menu = view_menu.addMenu("&Sort Library By")
+        for label, column, order in (
+            ("&Title", "Title", Qt.SortOrder.AscendingOrder),
+            ("&Date, Newest First", "Date", Qt.SortOrder.DescendingOrder),
+            ("&Recently Read", "Last read", Qt.SortOrder.DescendingOrder),
+        ):
+            sort_menu.addAction(
+                label, lambda c=column, o=order: self.table.sortByColumn(COLUMNS.index(c), o)
+            )
         theme_menu = view_menu.addMenu("&Theme")
         self.theme_actions = QActionGroup(self, exclusive=True)
         for choice in THEMES:
@@ -222,6 +243,10 @@ class MainWindow(QMainWindow):
         )
         table.setToolTip("The library: click a column heading to sort")
         table.setModel(self.proxy)
+        table.setItemDelegateForColumn(
+            COLUMNS.index("Pillars"),
+            PillarChipDelegate(self._library.catalog, self.chip_colours, table),
+        )
         table.verticalHeader().hide()
         table.setWordWrap(False)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -311,7 +336,7 @@ class MainWindow(QMainWindow):
             self.runner.set_query("")
             self.results.clear()
             self.suggestion_action.setVisible(False)
-            self.centre.setCurrentWidget(self.table)
+            self.centre.setCurrentWidget(self.library_view())
             self.statusBar().showMessage(self._library_message)
 
     def on_results_ready(self, results: SearchResults) -> None:
@@ -470,9 +495,18 @@ class MainWindow(QMainWindow):
         for action in self.theme_actions.actions():
             action.setChecked(action.data() == choice)
 
+    def chip_colours(self, pillar_id: str) -> tuple[QColor, QColor]:
+        """A pillar's chip colours in the current theme (WCAG AA against it)."""
+        pillar = self._library.catalog.pillar(pillar_id)
+        chip = pillar_chip(pillar.colour if pillar else "#595959", self._dark)
+        return QColor(chip.fill), QColor(chip.text)
+
     def on_theme_changed(self, dark: bool) -> None:
         if self._closing:
             return  # the library may be closed already
+        self._dark = dark
+        self.table.viewport().update()
+        self.grid.viewport().update()
         self.facet_panel.dark = dark
         self.on_selection_changed(self.facet_panel.selection)  # repaints the swatches
 
@@ -498,6 +532,18 @@ class MainWindow(QMainWindow):
     def _remember(self, resource_id: str, page: int) -> None:
         if self._library.store.last_page(resource_id) != page:
             self._library.store.set_last_page(resource_id, page)
+            self.model.refresh_reading_state()
+
+    # Library views
+
+    def library_view(self) -> QAbstractItemView:
+        """The list or the cover grid, whichever the user chose."""
+        return self.grid if self.settings.library_view == "grid" else self.table
+
+    def on_grid_toggled(self) -> None:
+        self.settings.update(library_view="grid" if self.grid_action.isChecked() else "list")
+        if self.centre.currentWidget() is not self.results:
+            self.centre.setCurrentWidget(self.library_view())
 
     def on_tab_close_requested(self, index: int) -> None:
         view = self.tabs.widget(index)
