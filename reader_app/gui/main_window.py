@@ -426,8 +426,13 @@ class MainWindow(QMainWindow):
             view = DocumentView(resource, path, self.render_service(), analyse=_hit_analysis())
             view.page_changed.connect(lambda number, rid=resource_id: self._remember(rid, number))
             view.external_link_requested.connect(self.link_opener.open)
-            self.tabs.addTab(view, resource.title)
-            self.tabs.setTabToolTip(self.tabs.indexOf(view), resource.title)
+            index = self.tabs.addTab(view, resource.title)
+            self.tabs.setTabToolTip(index, resource.title)
+            bar = self.tabs.tabBar()
+            for side in (QTabBar.ButtonPosition.LeftSide, QTabBar.ButtonPosition.RightSide):
+                if (close := bar.tabButton(index, side)) is not None:
+                    close.setAccessibleName(f"Close {resource.title}")
+                    close.setToolTip(f"Close this document ({QKeySequence('Ctrl+W').toString()})")
         self.tabs.setCurrentWidget(view)
 
         def land() -> None:  # once the tab has its size

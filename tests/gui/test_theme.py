@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from reader_app import colours
 from reader_app.colours import TEXT_CONTRAST, contrast_ratio
-from reader_app.gui.theme import ThemeFollower, apply_theme, build_palette
+from reader_app.gui.theme import ReaderStyle, ThemeFollower, apply_theme, build_palette
 
 Role = QPalette.ColorRole
 Group = QPalette.ColorGroup
@@ -31,14 +31,14 @@ TEXT_PAIRS = [
 @pytest.fixture
 def app(qapp: QApplication) -> Iterator[QApplication]:
     """The shared QApplication, with its style, palette and scheme put back afterwards."""
-    style = qapp.style().name()
+    style = qapp.style().name()  # "" for our own proxy style
     palette = QPalette(qapp.palette())
     yield qapp
     hints = qapp.styleHints()
     if hasattr(hints, "unsetColorScheme"):
         hints.unsetColorScheme()
     if qapp.style().name() != style:
-        qapp.setStyle(style)
+        qapp.setStyle(style or ReaderStyle())
     # An empty palette clears the explicit one, so Qt falls back to the style's own;
     # if an earlier test had set one, that one comes back.
     qapp.setPalette(QPalette())
@@ -101,7 +101,8 @@ def test_disabled_text_is_distinct_from_enabled(dark: bool) -> None:
 
 def test_light_and_dark_overrides(app: QApplication) -> None:
     assert apply_theme(app, "dark") is True
-    assert app.style().name().lower() == "fusion"
+    assert isinstance(app.style(), ReaderStyle)
+    assert app.style().baseStyle().name().lower() == "fusion"
     assert window_and_base(app) == (colours.DARK_WINDOW, colours.DARK_BACKGROUND)
     assert apply_theme(app, "light") is False
     assert window_and_base(app) == (colours.LIGHT_WINDOW, colours.LIGHT_BACKGROUND)
@@ -152,3 +153,21 @@ def test_follower_ignores_the_system_while_overridden(
     with pytest.raises(ValueError):
         follower.set_choice("neon")
     assert follower.choice == "dark"
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_check_box_borders_keep_3_to_1_against_the_base(app, qtbot, dark) -> None:
+    from PySide6.QtWidgets import QCheckBox
+
+    from reader_app.gui.theme import INDICATOR_BORDER
+
+    apply_theme(app, "dark" if dark else "light")
+    base = build_palette(dark).color(Role.Base).name()
+    assert contrast_ratio(INDICATOR_BORDER[dark], base) >= 3
+    box = QCheckBox()
+    qtbot.addWidget(box)
+    box.setPalette(build_palette(dark))
+    box.resize(40, 30)
+    image = box.grab().toImage()
+    colours = {image.pixelColor(x, y).name() for x in range(40) for y in range(30)}
+    assert INDICATOR_BORDER[dark] in colours  # the border is drawn in that colour
