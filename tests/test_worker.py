@@ -60,3 +60,43 @@ def test_pool_stops_handing_out_jobs_when_cancelled() -> None:
     with WorkerPool(size=1) as pool:
         done = list(pool.map_unordered(worker_tasks.add, [(1, 1)] * 5, cancelled=lambda: True))
     assert done == []
+
+
+def test_submit_and_collect_feed_jobs_as_workers_free_up() -> None:
+    with WorkerPool(size=2, timeout=2) as pool:
+        pool.submit("slow", worker_tasks.hang_if, (True,))
+        pool.submit("quick", worker_tasks.add, (1, 2))
+        assert not pool.has_idle()
+        with pytest.raises(RuntimeError):
+            pool.submit("third", worker_tasks.add, (0, 0))
+        results = {}
+        while len(results) < 1:
+            results.update(pool.collect(1.0))
+        assert results == {"quick": 3}  # not held up by the slow job
+        pool.submit("next", worker_tasks.add, (2, 2))  # the freed worker takes more
+        while len(results) < 3:
+            results.update(pool.collect(1.0))
+        assert results["next"] == 4
+        assert isinstance(results["slow"], WorkerError)  # stopped at the timeout
+        assert pool.busy == 0
+
+
+def test_collect_returns_early_when_woken() -> None:
+    import multiprocessing
+    import time
+
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    with WorkerPool(size=1, timeout=30) as pool:
+        pool.submit("slow", worker_tasks.hang_if, (True,))
+        writer.send_bytes(b"w")
+        started = time.monotonic()
+        assert pool.collect(10.0, wake=reader) == []
+        assert time.monotonic() - started < 5
+
+
+def test_an_abandoned_map_does_not_leak_answers_into_the_next() -> None:
+    with WorkerPool(size=2) as pool:
+        jobs = pool.map_unordered(worker_tasks.add, [(1, 1), (2, 2), (3, 3), (4, 4)])
+        next(jobs)
+        jobs.close()  # walked away with jobs still running
+        assert dict(pool.map_unordered(worker_tasks.add, [(10, 10)])) == {0: 20}
