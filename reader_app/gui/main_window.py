@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QEvent,
     QItemSelection,
     QModelIndex,
+    QObject,
     QSettings,
     QSortFilterProxyModel,
     Qt,
@@ -164,6 +167,11 @@ class MainWindow(QMainWindow):
         self.on_selection_changed(Selection())
         self._size_columns()
         self._restore_state()
+        # Keyboard order: the search field, then what it shows, then the filters.
+        order = [self.search_field, self.table, self.grid, self.results, self.facet_panel]
+        for first, second in pairwise(order):
+            self.setTabOrder(first, second)
+        self.search_field.installEventFilter(self)
 
     # Building
 
@@ -324,6 +332,18 @@ class MainWindow(QMainWindow):
         self.detail_label.setText(resource.label)
 
     # Search
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Down from the search field moves into what is shown below it, as in a browser.
+        if (
+            watched is self.search_field
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down  # type: ignore[attr-defined]
+            and self.tabs.currentIndex() == 0
+        ):
+            self.centre.currentWidget().setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return super().eventFilter(watched, event)
 
     def focus_search(self) -> None:
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)

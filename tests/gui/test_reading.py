@@ -304,3 +304,14 @@ def test_indexing_does_not_stall_the_event_loop(qtbot, library, state_file) -> N
     win.close()
     # Generous for noisy CI machines; tests/perf/bench_gui.py reports the real figures.
     assert meter.longest < 1000
+
+
+def test_keyboard_order_from_the_search_field(qtbot, window) -> None:
+    search(qtbot, window, "climate")
+    window.search_field.setFocus()
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is window.results
+    qtbot.keyClick(window.results, Qt.Key.Key_Down)
+    qtbot.keyClick(window.results, Qt.Key.Key_Return)
+    view = window.current_document()
+    assert view is not None and view.resource.id == window._open_hit[0]
