@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QProxyStyle,
     QStyle,
-    QStyleFactory,
     QStyleOption,
     QWidget,
 )
@@ -170,7 +169,9 @@ class ReaderStyle(QProxyStyle):
     """Fusion, with check box borders that can be seen in both themes."""
 
     def __init__(self) -> None:
-        super().__init__(QStyleFactory.create(STYLE))
+        # By name: Qt makes and owns the base style. A base made in Python would be
+        # deleted when its wrapper is collected, under the proxy's feet.
+        super().__init__(STYLE)
 
     def drawPrimitive(
         self,

@@ -6,7 +6,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -223,7 +223,7 @@ def drop_event(kind, window, paths_: list[Path]):
     data.setUrls([QUrl.fromLocalFile(str(p)) for p in paths_])
     if kind is QDragEnterEvent:
         return data, QDragEnterEvent(
-            QPointF(10, 10),
+            QPoint(10, 10),
             Qt.DropAction.CopyAction,
             data,
             Qt.MouseButton.LeftButton,
