@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QTableView,
     QTabWidget,
     QToolBar,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -60,7 +61,7 @@ from reader_app.gui.library_view import CoverGrid, PillarChipDelegate
 from reader_app.gui.link_opener import LinkOpener
 from reader_app.gui.render_service import RenderService
 from reader_app.gui.resource_model import COLUMNS, RESOURCE_ROLE, SORT_ROLE, ResourceModel
-from reader_app.gui.search_panel import ResultsView, SearchRunner, hit_terms
+from reader_app.gui.search_panel import HIT_ROLE, ResultsView, SearchRunner, hit_terms
 from reader_app.gui.theme import ThemeFollower
 from reader_app.library import Library
 from reader_app.search.results import SearchResults
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
         self.runner.search_failed.connect(self.on_search_failed)
         self.facet_panel.selection_changed.connect(self.on_selection_changed)
         self.results.open_requested.connect(self.on_open_requested)
+        self.results.currentItemChanged.connect(self.on_result_selected)
 
         if theme is not None:
             theme.theme_changed.connect(self.on_theme_changed)
@@ -375,6 +377,10 @@ class MainWindow(QMainWindow):
     def on_search_failed(self, message: str) -> None:
         self.statusBar().showMessage("The search index is damaged; rebuilding it…")
         self.start_indexing(rebuild=True)
+
+    def on_result_selected(self, item: QTreeWidgetItem | None, _old: object) -> None:
+        if item is not None and (hit := item.data(0, HIT_ROLE)):
+            self.show_details(self._library.resource(hit[0]))
 
     def on_suggestion_clicked(self) -> None:
         self.search_field.setText(self.suggestion.property("query"))

@@ -315,3 +315,11 @@ def test_keyboard_order_from_the_search_field(qtbot, window) -> None:
     qtbot.keyClick(window.results, Qt.Key.Key_Return)
     view = window.current_document()
     assert view is not None and view.resource.id == window._open_hit[0]
+
+
+def test_the_highlighted_result_shows_its_details(qtbot, window, library) -> None:
+    search(qtbot, window, "climate")
+    group = window.results.topLevelItem(1)
+    window.results.setCurrentItem(group.child(0))
+    resource_id = group.data(0, Qt.ItemDataRole.UserRole + 1)[0]
+    assert window.detail_title.text() == library.resource(resource_id).title
