@@ -123,7 +123,7 @@ class DocumentView(QWidget):
         self._asked: set[tuple[int, float]] = set()
         self._layout_asked: set[int] = set()
         self._failed: dict[int, str] = {}
-        self.outline_known = False
+        self.outline_known = False  # page sizes and outline have arrived (or failed)
         self._hit_terms: list[str] = []
         self._scroll_to_hit_on: int | None = None
         self._find_generation = 0
@@ -135,6 +135,8 @@ class DocumentView(QWidget):
         self._press: tuple[QPoint, str, object] | None = None  # where, mode, link or scroll
 
         self.scroll = QScrollArea(widgetResizable=True, accessibleName="Pages")
+        # Always there, so the width to fit does not change when it appears.
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.scroll.setToolTip(resource.title)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         canvas = _Canvas(self)
@@ -276,6 +278,7 @@ class DocumentView(QWidget):
         self._keep_position(self._size_pages)
         if self.fit:
             self.apply_fit()
+        self.request_visible()
 
     def visible_pages(self) -> list[int]:
         top = self.scroll.verticalScrollBar().value()
@@ -401,6 +404,8 @@ class DocumentView(QWidget):
     # Requests
 
     def request_visible(self) -> None:
+        if not self.outline_known:
+            return  # the page sizes come first: asking before would render at a passing zoom
         visible = self.visible_pages() or [1]
         first, last = visible[0], visible[-1]
         wanted = visible + [
@@ -416,26 +421,40 @@ class DocumentView(QWidget):
                 isinstance(k, tuple)
                 and k[0] in ("page", "layout")
                 and k[1] == self._token
-                and k[2] not in keep
+                and (k[2] not in keep or (k[0] == "page" and k[3] != self.zoom))
             )
         ):
             if key[0] == "page":  # type: ignore[index]
                 self._asked.discard((key[2], key[3]))  # type: ignore[index]
             else:
                 self._layout_asked.discard(key[2])  # type: ignore[index]
-        scale = self.devicePixelRatioF()  # crisp on HiDPI screens
-        for number in wanted:
-            cached = self._cache.get(number)
-            if cached is not None and cached[0] == self.zoom:
-                self._cache.move_to_end(number)
-            elif (number, self.zoom) not in self._asked and number not in self._failed:
-                self._asked.add((number, self.zoom))
-                key = ("page", self._token, number, self.zoom)
-                self._service.request(RenderRequest(key, self.path, number, self.zoom * scale))
-        for number in wanted:
+        # Neighbours are asked for once the visible pages are in, so a page on screen
+        # never waits for a worker busy with one that is not.
+        waiting = self._ask_pages(visible)
+        if not waiting:
+            self._ask_pages(wanted[len(visible) :])
+        for number in visible if waiting else wanted:
             if number not in self._layout_asked:
                 self._layout_asked.add(number)
                 self._service.call(("layout", self._token, number), page_layout, self.path, number)
+
+    def _ask_pages(self, numbers: list[int]) -> bool:
+        """Ask for the pages not rendered at this zoom; whether any is still to come."""
+        scale = self.devicePixelRatioF()  # crisp on HiDPI screens
+        waiting = False
+        for number in numbers:
+            cached = self._cache.get(number)
+            if cached is not None and cached[0] == self.zoom:
+                self._cache.move_to_end(number)
+                continue
+            if number in self._failed:
+                continue
+            waiting = True
+            if (number, self.zoom) not in self._asked:
+                self._asked.add((number, self.zoom))
+                key = ("page", self._token, number, self.zoom)
+                self._service.request(RenderRequest(key, self.path, number, self.zoom * scale))
+        return waiting
 
     def request_thumbnails(self, pages: list[int]) -> None:
         scale = self.devicePixelRatioF()
@@ -478,6 +497,7 @@ class DocumentView(QWidget):
         self._cache.move_to_end(number)
         self.page_labels[number - 1].setPixmap(pixmap)
         self._trim_cache()
+        self.request_visible()  # the neighbours' turn, once the visible pages are in
 
     def _trim_cache(self) -> None:
         visible = set(self.visible_pages())
@@ -512,9 +532,13 @@ class DocumentView(QWidget):
             # A placeholder that says what went wrong; the rest of the document carries on.
             self._failed[number] = f"Page {number} could not be shown:\n{message}"
             self.page_labels[number - 1].setText(self._failed[number])
+            self.request_visible()
         elif kind == "find" and key[2] == self._find_generation:  # type: ignore[index]
             self.find_matches, self.find_index = [], -1
             self.find_bar.count.setText("Find failed")
+        elif kind == "doc":  # pages are still tried, each with its own message if it fails
+            self.outline_known = True
+            self.request_visible()
 
     def on_page_layout(self, number: int, layout: PageLayout) -> None:
         page = self.page_labels[number - 1]

@@ -55,7 +55,10 @@ class RenderService(QObject):
     ) -> None:
         super().__init__(parent)
         self._func = func
-        self._pending: deque[_Job] = deque()
+        # Page renders go before other jobs (page layouts, finds): they are what the
+        # reader is waiting to see.
+        self._renders: deque[_Job] = deque()
+        self._others: deque[_Job] = deque()
         self._lock = threading.Lock()
         self._stopping = False
         # A byte down this pipe wakes the dispatcher while it waits on the workers.
@@ -68,35 +71,41 @@ class RenderService(QObject):
 
     def request(self, request: RenderRequest) -> None:
         """Render a page; the answer comes as ``rendered`` (or ``failed``) with its key."""
-        self._submit(_Job(request.key, self._func, (request.path, request.page, request.zoom)))
+        job = _Job(request.key, self._func, (request.path, request.page, request.zoom))
+        self._submit(job, self._renders)
 
     def call(self, key: object, func: Callable[..., Any], *args: Any) -> None:
         """Run ``func(*args)`` (module-level) in a worker; the answer comes as ``finished``."""
-        self._submit(_Job(key, func, args))
+        self._submit(_Job(key, func, args), self._others)
 
     def withdraw(self, unwanted: Callable[[object], bool]) -> list[object]:
         """Drop the jobs not started yet whose key is ``unwanted``; return their keys."""
+        dropped = []
         with self._lock:
-            dropped = [job.key for job in self._pending if unwanted(job.key)]
-            if dropped:
-                self._pending = deque(job for job in self._pending if not unwanted(job.key))
+            for queue in (self._renders, self._others):
+                kept = [job for job in queue if not unwanted(job.key)]
+                if len(kept) != len(queue):
+                    dropped += [job.key for job in queue if unwanted(job.key)]
+                    queue.clear()
+                    queue.extend(kept)
         return dropped
 
     def shutdown(self) -> None:
         with self._lock:
             self._stopping = True
-            self._pending.clear()
+            self._renders.clear()
+            self._others.clear()
         self._wake()
         self._thread.join(timeout=30)
         self._pool.close()
         self._wake_reader.close()
         self._wake_writer.close()
 
-    def _submit(self, job: _Job) -> None:
+    def _submit(self, job: _Job, queue: deque[_Job]) -> None:
         with self._lock:
             if self._stopping:
                 return
-            self._pending.append(job)
+            queue.append(job)
         self._wake()
 
     def _wake(self) -> None:
@@ -108,8 +117,8 @@ class RenderService(QObject):
             with self._lock:
                 if self._stopping:
                     return
-                while self._pending and self._pool.has_idle():
-                    job = self._pending.popleft()
+                while (self._renders or self._others) and self._pool.has_idle():
+                    job = (self._renders or self._others).popleft()
                     self._pool.submit(job, job.func, job.args)
             for job, result in self._pool.collect(timeout=1.0, wake=self._wake_reader):
                 self._deliver(job, result)  # type: ignore[arg-type]
