@@ -4,20 +4,11 @@ import pytest
 import worker_tasks
 from PySide6.QtCore import QSettings
 
-from reader_app import paths
 from reader_app.gui.document_view import DocumentView
 from reader_app.gui.main_window import MainWindow
 from reader_app.gui.render_service import RenderService
-from reader_app.library import Library
 
 TIMEOUT = 30_000
-
-
-@pytest.fixture
-def library():
-    lib = Library.open(paths.resolve())
-    yield lib
-    lib.close()
 
 
 @pytest.fixture

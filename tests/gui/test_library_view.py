@@ -8,7 +8,6 @@ from PySide6.QtCore import QDateTime, QLocale, QModelIndex, QSortFilterProxyMode
 from PySide6.QtGui import QColor, QFont, QImage, QPalette
 from PySide6.QtWidgets import QTableView
 
-from reader_app import paths
 from reader_app.gui.document_view import DocumentView
 from reader_app.gui.library_view import (
     A4_WIDTH,
@@ -26,18 +25,10 @@ from reader_app.gui.resource_model import (
     SORT_ROLE,
     ResourceModel,
 )
-from reader_app.library import Library
 
 RENDER_TIMEOUT = 30_000  # ms: the first cover waits for the worker processes to start
 LAST_READ = COLUMNS.index("Last read")
 PILLARS = COLUMNS.index("Pillars")
-
-
-@pytest.fixture
-def library():
-    lib = Library.open(paths.resolve())
-    yield lib
-    lib.close()
 
 
 @pytest.fixture

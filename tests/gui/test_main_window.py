@@ -4,21 +4,12 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
-from reader_app import paths
 from reader_app.gui.facet_panel import VALUE_ROLE
 from reader_app.gui.main_window import MainWindow
 from reader_app.gui.resource_model import RESOURCE_ROLE
 from reader_app.gui.search_panel import HIT_ROLE, SPANS_ROLE
-from reader_app.library import Library
 
 SEARCH_TIMEOUT = 30_000  # ms: the first search waits for the index to be built
-
-
-@pytest.fixture
-def library():
-    lib = Library.open(paths.resolve())
-    yield lib
-    lib.close()
 
 
 def make_window(qtbot, library, tmp_path) -> MainWindow:

@@ -21,20 +21,11 @@ from PySide6.QtWidgets import (
 from test_main_window import SEARCH_TIMEOUT, search
 from test_render_service import StallMeter
 
-from reader_app import paths
 from reader_app.gui.main_window import MainWindow
 from reader_app.gui.resource_model import RESOURCE_ROLE
-from reader_app.library import Library
 from reader_app.search.analysis import terms
 
 TIMEOUT = 30_000
-
-
-@pytest.fixture
-def library():
-    lib = Library.open(paths.resolve())
-    yield lib
-    lib.close()
 
 
 @pytest.fixture

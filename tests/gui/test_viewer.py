@@ -9,22 +9,13 @@ from PySide6.QtCore import QEvent, QPointF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from reader_app import paths
 from reader_app.documents import page_texts
 from reader_app.gui.document_view import DocumentView
 from reader_app.gui.render_service import RenderService
-from reader_app.library import Library
 from reader_app.page_text import normalise
 from reader_app.worker import run_isolated
 
 TIMEOUT = 30_000
-
-
-@pytest.fixture
-def library():
-    lib = Library.open(paths.resolve())
-    yield lib
-    lib.close()
 
 
 @pytest.fixture
