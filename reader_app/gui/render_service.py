@@ -10,6 +10,9 @@ a queue of pages nobody looks at any more.
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -20,7 +23,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from reader_app.documents import RenderedPage, render_page, warm_up
+from reader_app.documents import RenderedFile, RenderedPage, render_page_to_file, warm_up
 from reader_app.worker import WorkerPool
 
 RENDER_TIMEOUT = 10.0  # seconds before a job is given up and its worker replaced
@@ -50,11 +53,15 @@ class RenderService(QObject):
         self,
         workers: int = 2,
         timeout: float = RENDER_TIMEOUT,
-        func: Callable[..., RenderedPage] = render_page,
+        func: Callable[..., RenderedPage] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._func = func
+        # Pixels come back through files in memory (see RenderedFile), unless a test
+        # gives a function of its own, which returns them as bytes.
+        self._folder = tempfile.mkdtemp(prefix="reader-pages-", dir=_memory_folder())
+        self._func: Callable[..., RenderedPage | RenderedFile] = func or render_page_to_file
+        self._extra: tuple[str, ...] = () if func else (self._folder,)
         # Page renders go before other jobs (page layouts, finds): they are what the
         # reader is waiting to see.
         self._renders: deque[_Job] = deque()
@@ -71,7 +78,8 @@ class RenderService(QObject):
 
     def request(self, request: RenderRequest) -> None:
         """Render a page; the answer comes as ``rendered`` (or ``failed``) with its key."""
-        job = _Job(request.key, self._func, (request.path, request.page, request.zoom))
+        args = (request.path, request.page, request.zoom, *self._extra)
+        job = _Job(request.key, self._func, args)
         self._submit(job, self._renders)
 
     def call(self, key: object, func: Callable[..., Any], *args: Any) -> None:
@@ -100,6 +108,7 @@ class RenderService(QObject):
         self._pool.close()
         self._wake_reader.close()
         self._wake_writer.close()
+        shutil.rmtree(self._folder, ignore_errors=True)
 
     def _submit(self, job: _Job, queue: deque[_Job]) -> None:
         with self._lock:
@@ -130,8 +139,24 @@ class RenderService(QObject):
             self.failed.emit(job.key, str(result))
         elif isinstance(result, RenderedPage):
             self.rendered.emit(job.key, _image(result))
+        elif isinstance(result, RenderedFile):
+            try:
+                with open(result.file, "rb") as pixels:
+                    samples = pixels.read()
+                os.unlink(result.file)
+            except OSError as exc:
+                self.failed.emit(job.key, f"the rendered page could not be read: {exc}")
+                return
+            page = RenderedPage(result.width, result.height, result.stride, samples)
+            self.rendered.emit(job.key, _image(page))
         else:
             self.finished.emit(job.key, result)
+
+
+def _memory_folder() -> str | None:
+    """A folder in memory where the system has one (Linux), else the temporary folder."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
 
 
 def _image(page: RenderedPage) -> QImage:

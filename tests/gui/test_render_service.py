@@ -68,3 +68,20 @@ def test_a_crashing_and_a_hanging_page_fail_alone(qtbot, service) -> None:
     # Workers were replaced: the service still renders.
     with qtbot.waitSignal(service.rendered, timeout=20_000):
         service.request(RenderRequest("again", PATH, 1, 1.0))
+
+
+def test_pixels_come_through_files_in_memory_that_are_cleaned_up(qtbot) -> None:
+    import os
+
+    svc = RenderService(workers=1)
+    folder = svc._folder
+    try:
+        with qtbot.waitSignal(svc.rendered, timeout=20_000) as blocker:
+            svc.request(RenderRequest("k", PATH, 1, 1.5))
+        image = blocker.args[1]
+        assert (image.width(), image.height()) == (round(595 * 1.5), round(842 * 1.5))
+        assert image.pixelColor(10, 3).name() != "#ffffff"
+        assert os.listdir(folder) == []  # read and deleted at once
+    finally:
+        svc.shutdown()
+    assert not os.path.exists(folder)
