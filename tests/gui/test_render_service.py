@@ -79,7 +79,7 @@ def test_pixels_come_through_files_in_memory_that_are_cleaned_up(qtbot) -> None:
         with qtbot.waitSignal(svc.rendered, timeout=20_000) as blocker:
             svc.request(RenderRequest("k", PATH, 1, 1.5))
         image = blocker.args[1]
-        assert (image.width(), image.height()) == (round(595 * 1.5), round(842 * 1.5))
+        assert abs(image.width() - 595 * 1.5) <= 1 and abs(image.height() - 842 * 1.5) <= 1
         assert image.pixelColor(10, 3).name() != "#ffffff"
         assert os.listdir(folder) == []  # read and deleted at once
     finally:
