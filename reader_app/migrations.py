@@ -26,6 +26,33 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             last_opened TEXT NOT NULL
         )""",
     ),
+    # 2: annotations, keyed to the document's content (its SHA-256), not its path.
+    (
+        """CREATE TABLE annotations (
+            id TEXT PRIMARY KEY,
+            resource_id TEXT NOT NULL,
+            doc_sha256 TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN
+                ('highlight', 'underline', 'note', 'page-note', 'document-note')),
+            page INTEGER CHECK (page IS NULL OR page >= 1),
+            quads TEXT NOT NULL DEFAULT '[]',
+            exact TEXT NOT NULL DEFAULT '',
+            prefix TEXT NOT NULL DEFAULT '',
+            suffix TEXT NOT NULL DEFAULT '',
+            body TEXT NOT NULL DEFAULT '',
+            color TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        )""",
+        "CREATE INDEX annotations_by_resource ON annotations(resource_id, page)",
+        "CREATE INDEX annotations_by_document ON annotations(doc_sha256)",
+        """CREATE TABLE annotation_tags (
+            annotation_id TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES tags(id),
+            PRIMARY KEY (annotation_id, tag_id)
+        )""",
+        "CREATE INDEX annotation_tags_by_tag ON annotation_tags(tag_id)",
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

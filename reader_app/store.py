@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from reader_app.migrations import LATEST_VERSION, MIGRATIONS
 
@@ -37,7 +38,7 @@ def normalise_tag(raw: str) -> str:
     return tag
 
 
-def _now() -> str:
+def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
@@ -108,7 +109,7 @@ class Store:
                 self._db.execute(
                     """INSERT OR IGNORE INTO resource_tags(resource_id, tag_id, added_at)
                        SELECT ?, id, ? FROM tags WHERE name = ?""",
-                    (resource_id, _now(), name),
+                    (resource_id, now(), name),
                 )
         return self.tags_of(resource_id)
 
@@ -121,8 +122,7 @@ class Store:
                        AND tag_id = (SELECT id FROM tags WHERE name = ?)""",
                     (resource_id, name),
                 )
-            # A tag nothing uses any more disappears from autocomplete lists.
-            self._db.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM resource_tags)")
+            self.drop_unused_tags()
         return self.tags_of(resource_id)
 
     def tags_of(self, resource_id: str) -> list[str]:
@@ -164,7 +164,7 @@ class Store:
                 """INSERT INTO reading_state(resource_id, last_page, last_opened) VALUES (?, ?, ?)
                    ON CONFLICT(resource_id) DO UPDATE
                    SET last_page = excluded.last_page, last_opened = excluded.last_opened""",
-                (resource_id, page, _now()),
+                (resource_id, page, now()),
             )
 
     def last_page(self, resource_id: str) -> int | None:
@@ -183,6 +183,26 @@ class Store:
             "SELECT resource_id FROM reading_state ORDER BY last_opened DESC LIMIT ?", (limit,)
         )
         return [rid for (rid,) in rows]
+
+    def drop_unused_tags(self) -> None:
+        """A tag nothing uses any more disappears from autocomplete lists."""
+        self._db.execute(
+            """DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM resource_tags)
+               AND id NOT IN (SELECT tag_id FROM annotation_tags)"""
+        )
+
+    def tag_id(self, name: str) -> int:
+        """The id of a tag (normalised), made if new; call inside a transaction."""
+        name = normalise_tag(name)
+        self._db.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (name,))
+        return int(self._db.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()[0])
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        return self._db.execute(sql, params).fetchall()
+
+    def transaction(self) -> _Transaction:
+        """Several writes that land together or not at all (BEGIN IMMEDIATE ... COMMIT)."""
+        return _Transaction(self._db)
 
     def integrity_check(self) -> str:
         return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])

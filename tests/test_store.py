@@ -141,7 +141,7 @@ def test_last_opened_gives_each_resource_its_latest_time(store: Store, monkeypat
         ("r2", "2024-01-02T09:00:00+00:00"),
         ("r1", "2024-01-03T09:00:00+00:00"),
     ):
-        monkeypatch.setattr("reader_app.store._now", lambda when=when: when)
+        monkeypatch.setattr("reader_app.store.now", lambda when=when: when)
         store.set_last_page(resource_id, 1)
     assert store.last_opened() == {
         "r1": "2024-01-03T09:00:00+00:00",

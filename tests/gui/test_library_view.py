@@ -49,7 +49,7 @@ def proxy(model):
 def read_at(monkeypatch, library, *visits: tuple[str, str]) -> None:
     """Open each resource at the given time, without waiting for the clock."""
     for resource_id, when in visits:
-        monkeypatch.setattr("reader_app.store._now", lambda when=when: when)
+        monkeypatch.setattr("reader_app.store.now", lambda when=when: when)
         library.store.set_last_page(resource_id, 1)
 
 

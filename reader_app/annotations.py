@@ -1,0 +1,307 @@
+"""Annotations: highlights, underlines, notes on a highlight, notes pinned to a page, and
+notes on a whole document, each saved the moment it is made.
+
+An annotation is keyed to the document's content (its SHA-256), not its path, and
+keeps the quoted text with a little context before and after (the W3C Web
+Annotation TextQuoteSelector: exact, prefix, suffix), so it can be found again
+when the document is replaced by a new version.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from reader_app.store import Store, normalise_tag, now
+
+KINDS = ("highlight", "underline", "note", "page-note", "document-note")
+# Named colours, as Zotero names its six, plus grey; the GUI draws them, exports name them.
+COLOURS = {
+    "yellow": "#ffd400",
+    "red": "#ff6666",
+    "green": "#5fb236",
+    "blue": "#2ea8e5",
+    "purple": "#a28ae5",
+    "orange": "#f19837",
+    "grey": "#aaaaaa",
+}
+MAX_BODY = 200_000  # characters: a long note, not a book
+MAX_QUOTE = 20_000
+CONTEXT = 32  # characters of prefix and suffix kept around a quote
+
+Box = tuple[float, float, float, float]
+
+
+class AnnotationError(ValueError):
+    """An annotation that cannot be stored as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class Annotation:
+    id: str
+    resource_id: str
+    doc_sha256: str
+    kind: str
+    page: int | None  # 1-based; None for a note on the whole document
+    quads: tuple[Box, ...] = ()  # where the quoted text is, in PDF points
+    exact: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    body: str = ""  # the note's text, plain text
+    color: str = "yellow"
+    tags: tuple[str, ...] = ()
+    created: str = ""
+    updated: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["quote"] = self.exact
+        data["text"] = self.body
+        data["quads"] = [list(q) for q in self.quads]
+        data["tags"] = list(self.tags)
+        return data
+
+
+@dataclass
+class AnnotationFilter:
+    resource_ids: set[str] | None = None  # None: every resource
+    tag: str | None = None
+    color: str | None = None
+    kind: str | None = None
+    text: str | None = None  # in the quote or the note, ignoring case
+    page: int | None = None
+    ids: set[str] | None = field(default=None)
+
+
+def check_color(color: str) -> str:
+    name = color.strip().lower()
+    if name not in COLOURS:
+        raise AnnotationError(f"unknown colour {color!r}; use one of {', '.join(COLOURS)}")
+    return name
+
+
+def _check_text(body: str, what: str, limit: int) -> str:
+    if len(body) > limit:
+        raise AnnotationError(f"the {what} is longer than {limit:,} characters")
+    if "\x00" in body:
+        raise AnnotationError(f"the {what} contains a NUL character")
+    return body
+
+
+class Annotations:
+    """The annotations in one store. Every method commits before it returns."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def add(
+        self,
+        resource_id: str,
+        doc_sha256: str,
+        kind: str,
+        page: int | None,
+        *,
+        quads: Sequence[Box] = (),
+        exact: str = "",
+        prefix: str = "",
+        suffix: str = "",
+        body: str = "",
+        color: str = "yellow",
+        tags: Iterable[str] = (),
+    ) -> Annotation:
+        if kind not in KINDS:
+            raise AnnotationError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+        if kind == "document-note":
+            page = None
+        elif page is None or page < 1:
+            raise AnnotationError(f"a {kind} needs a page (1 or more)")
+        if kind in ("highlight", "underline") and not exact:
+            raise AnnotationError(f"a {kind} needs the text it marks")
+        stamp = now()
+        annotation = Annotation(
+            id=uuid.uuid4().hex,
+            resource_id=resource_id,
+            doc_sha256=doc_sha256,
+            kind=kind,
+            page=page,
+            quads=tuple(tuple(float(v) for v in q) for q in quads),  # type: ignore[misc]
+            exact=_check_text(exact, "quote", MAX_QUOTE),
+            prefix=prefix[-CONTEXT:],
+            suffix=suffix[:CONTEXT],
+            body=_check_text(body, "note", MAX_BODY),
+            color=check_color(color),
+            tags=_unique_tags(tags),
+            created=stamp,
+            updated=stamp,
+        )
+        self.restore(annotation)
+        stored = self.get(annotation.id)  # with tags spelled as the store already had them
+        assert stored is not None
+        return stored
+
+    def restore(self, annotation: Annotation) -> None:
+        """Store an annotation exactly as given (its id too): adding, and undoing a delete."""
+        with self._store.transaction():
+            self._store.query(
+                """INSERT INTO annotations(id, resource_id, doc_sha256, kind, page, quads,
+                       exact, prefix, suffix, body, color, created, updated)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    annotation.id,
+                    annotation.resource_id,
+                    annotation.doc_sha256,
+                    annotation.kind,
+                    annotation.page,
+                    json.dumps([list(q) for q in annotation.quads]),
+                    annotation.exact,
+                    annotation.prefix,
+                    annotation.suffix,
+                    annotation.body,
+                    annotation.color,
+                    annotation.created,
+                    annotation.updated,
+                ),
+            )
+            self._set_tags(annotation.id, annotation.tags)
+
+    def edit(
+        self,
+        annotation_id: str,
+        *,
+        body: str | None = None,
+        color: str | None = None,
+        tags: Iterable[str] | None = None,
+    ) -> Annotation:
+        """Change a note's text, colour or tags; returns the annotation as it now is."""
+        old = self.get(annotation_id)
+        if old is None:
+            raise AnnotationError(f"no annotation {annotation_id!r}")
+        new_body = old.body if body is None else _check_text(body, "note", MAX_BODY)
+        new_color = old.color if color is None else check_color(color)
+        new_tags = old.tags if tags is None else _unique_tags(tags)
+        with self._store.transaction():
+            self._store.query(
+                "UPDATE annotations SET body = ?, color = ?, updated = ? WHERE id = ?",
+                (new_body, new_color, now(), annotation_id),
+            )
+            self._set_tags(annotation_id, new_tags)
+            self._store.drop_unused_tags()
+        edited = self.get(annotation_id)
+        assert edited is not None
+        return edited
+
+    def delete(self, annotation_id: str) -> Annotation:
+        """Delete an annotation; returns it, so it can be restored (undo)."""
+        old = self.get(annotation_id)
+        if old is None:
+            raise AnnotationError(f"no annotation {annotation_id!r}")
+        with self._store.transaction():
+            self._store.query("DELETE FROM annotations WHERE id = ?", (annotation_id,))
+            self._store.drop_unused_tags()
+        return old
+
+    def get(self, annotation_id: str) -> Annotation | None:
+        found = self.find(AnnotationFilter(ids={annotation_id}))
+        return found[0] if found else None
+
+    def find(self, where: AnnotationFilter | None = None) -> list[Annotation]:
+        """Annotations matching ``where``, by resource, then page, then top of the quote."""
+        where = where or AnnotationFilter()
+        clauses, params = [], []  # type: ignore[var-annotated]
+        for column, values in (("a.resource_id", where.resource_ids), ("a.id", where.ids)):
+            if values is not None:
+                clauses.append(f"{column} IN ({','.join('?' * len(values))})")
+                params += sorted(values)
+        for column, value in (
+            ("a.color", where.color),
+            ("a.kind", where.kind),
+            ("a.page", where.page),
+        ):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if where.tag is not None:
+            clauses.append(
+                """a.id IN (SELECT at.annotation_id FROM annotation_tags at
+                   JOIN tags t ON t.id = at.tag_id WHERE t.name = ?)"""
+            )
+            params.append(normalise_tag(where.tag))
+        if where.text:
+            clauses.append("(instr(lower(a.exact), ?) > 0 OR instr(lower(a.body), ?) > 0)")
+            params += [where.text.lower()] * 2
+        rows = self._store.query(
+            f"""SELECT a.id, a.resource_id, a.doc_sha256, a.kind, a.page, a.quads, a.exact,
+                       a.prefix, a.suffix, a.body, a.color, a.created, a.updated,
+                       (SELECT group_concat(t.name, char(31)) FROM annotation_tags at
+                        JOIN tags t ON t.id = at.tag_id WHERE at.annotation_id = a.id)
+                FROM annotations a
+                {"WHERE " + " AND ".join(clauses) if clauses else ""}""",
+            params,
+        )
+        found = [_row(row) for row in rows]
+        found.sort(
+            key=lambda a: (a.resource_id, a.page or 0, a.quads[0][1] if a.quads else 0, a.created)
+        )
+        return found
+
+    def all_tags(self) -> list[str]:
+        rows = self._store.query(
+            """SELECT DISTINCT t.name FROM annotation_tags at JOIN tags t ON t.id = at.tag_id
+               ORDER BY t.name COLLATE NOCASE"""
+        )
+        return [name for (name,) in rows]
+
+    def _set_tags(self, annotation_id: str, tags: Iterable[str]) -> None:
+        self._store.query("DELETE FROM annotation_tags WHERE annotation_id = ?", (annotation_id,))
+        for name in tags:
+            self._store.query(
+                "INSERT OR IGNORE INTO annotation_tags(annotation_id, tag_id) VALUES (?, ?)",
+                (annotation_id, self._store.tag_id(name)),
+            )
+
+
+def _unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Normalised, without repeats that differ only in case (the store ignores case)."""
+    unique: dict[str, str] = {}
+    for tag in tags:
+        name = normalise_tag(tag)
+        unique.setdefault(name.casefold(), name)
+    return tuple(unique.values())
+
+
+def _row(row: tuple[Any, ...]) -> Annotation:
+    (
+        id_,
+        resource_id,
+        sha,
+        kind,
+        page,
+        quads,
+        exact,
+        prefix,
+        suffix,
+        body,
+        color,
+        created,
+        updated,
+        tags,
+    ) = row
+    return Annotation(
+        id=id_,
+        resource_id=resource_id,
+        doc_sha256=sha,
+        kind=kind,
+        page=page,
+        quads=tuple(tuple(q) for q in json.loads(quads)),
+        exact=exact,
+        prefix=prefix,
+        suffix=suffix,
+        body=body,
+        color=color,
+        tags=tuple(sorted(tags.split("\x1f"), key=str.casefold)) if tags else (),
+        created=created,
+        updated=updated,
+    )

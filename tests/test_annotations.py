@@ -1,0 +1,154 @@
+"""Annotations in the store: every kind made, edited, deleted and restored, filtered,
+kept across a reopen, with tags shared with resources."""
+
+import sqlite3
+
+import pytest
+
+from reader_app.annotations import AnnotationError, AnnotationFilter, Annotations
+from reader_app.store import Store
+
+SHA = "ab" * 32
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "library.sqlite3") as s:
+        yield s
+
+
+@pytest.fixture
+def notes(store):
+    return Annotations(store)
+
+
+def highlight(notes, page=2, exact="digital poverty", **kw):
+    return notes.add(
+        "digital-poverty",
+        SHA,
+        "highlight",
+        page,
+        quads=[(72.0, 100.5, 160.0, 112.0)],
+        exact=exact,
+        prefix="…the issue of ",
+        suffix=" affects many…",
+        **kw,
+    )
+
+
+def test_every_kind_is_stored_and_read_back(notes) -> None:
+    made = [
+        highlight(notes, body="Check our own figures", color="green", tags=["Data", "data "]),
+        notes.add("digital-poverty", SHA, "underline", 3, exact="skills"),
+        notes.add("digital-poverty", SHA, "note", 3, exact="skills", body="Ask the library team"),
+        notes.add(
+            "digital-poverty", SHA, "page-note", 4, quads=[(300, 400, 300, 400)], body="Pinned here"
+        ),
+        notes.add("digital-poverty", SHA, "document-note", 7, body="Whole briefing: useful"),
+    ]
+    found = notes.find()
+    assert {a.id for a in found} == {a.id for a in made}
+    first = notes.get(made[0].id)
+    assert first == made[0]
+    assert first.tags == ("Data",)  # normalised, duplicates dropped
+    assert first.quads == ((72.0, 100.5, 160.0, 112.0),)
+    assert notes.get(made[4].id).page is None  # a document note has no page
+    assert found[0].page is None and [a.page for a in found[1:]] == [2, 3, 3, 4]
+
+
+@pytest.mark.parametrize(
+    ("kind", "page", "exact", "message"),
+    [
+        ("scribble", 1, "x", "unknown kind"),
+        ("highlight", None, "x", "needs a page"),
+        ("highlight", 0, "x", "needs a page"),
+        ("highlight", 1, "", "needs the text"),
+    ],
+)
+def test_bad_annotations_are_refused(notes, kind, page, exact, message) -> None:
+    with pytest.raises(AnnotationError, match=message):
+        notes.add("r", SHA, kind, page, exact=exact)
+    assert notes.find() == []
+
+
+def test_bad_colours_and_overlong_notes_are_refused(notes) -> None:
+    with pytest.raises(AnnotationError, match="unknown colour"):
+        highlight(notes, color="#123456")
+    with pytest.raises(AnnotationError, match="longer than"):
+        highlight(notes, body="x" * 200_001)
+    assert notes.find() == []
+
+
+def test_markup_in_a_note_is_kept_literally(notes) -> None:
+    body = "<script>alert(1)</script> **bold** =SUM(A1) & <b>"
+    made = highlight(notes, body=body)
+    assert notes.get(made.id).body == body
+
+
+def test_edit_changes_text_colour_and_tags(notes, store) -> None:
+    made = highlight(notes, tags=["one"])
+    edited = notes.edit(made.id, body="Now with a note", color="Blue", tags=["two", "three"])
+    assert (edited.body, edited.color, edited.tags) == ("Now with a note", "blue", ("three", "two"))
+    assert edited.updated >= made.updated and edited.created == made.created
+    assert "one" not in store.all_tags()  # unused tags go
+    with pytest.raises(AnnotationError, match="no annotation"):
+        notes.edit("missing", body="x")
+
+
+def test_delete_then_restore_gives_back_the_same_annotation(notes) -> None:
+    made = highlight(notes, body="keep me", tags=["t"])
+    deleted = notes.delete(made.id)
+    assert notes.get(made.id) is None
+    notes.restore(deleted)  # undo
+    assert notes.get(made.id) == made
+    with pytest.raises(AnnotationError):
+        notes.delete("missing")
+
+
+def test_find_filters_combine(notes, store) -> None:
+    a = highlight(notes, color="yellow", tags=["Reform"])
+    b = highlight(notes, page=3, exact="broadband", color="red", body="Coverage gaps")
+    c = notes.add("climate-places", SHA, "page-note", 1, body="Flood plans", color="red")
+    assert [x.id for x in notes.find(AnnotationFilter(color="red"))] == [c.id, b.id]
+    assert [x.id for x in notes.find(AnnotationFilter(tag="reform"))] == [a.id]
+    assert [x.id for x in notes.find(AnnotationFilter(text="COVERAGE"))] == [b.id]
+    assert [x.id for x in notes.find(AnnotationFilter(text="broadband"))] == [b.id]
+    only = AnnotationFilter(resource_ids={"digital-poverty"}, kind="highlight", page=3)
+    assert [x.id for x in notes.find(only)] == [b.id]
+    assert notes.find(AnnotationFilter(resource_ids=set())) == []
+
+
+def test_tags_are_shared_with_resources_and_survive_their_removal(notes, store) -> None:
+    store.add_tags("digital-poverty", ["Inclusion"])
+    made = highlight(notes, tags=["inclusion"])
+    assert notes.get(made.id).tags == ("Inclusion",)  # the first spelling is kept
+    store.remove_tags("digital-poverty", ["Inclusion"])
+    assert notes.get(made.id).tags == ("Inclusion",)  # still used by the annotation
+    assert notes.all_tags() == ["Inclusion"]
+
+
+def test_annotations_survive_a_reopen(tmp_path) -> None:
+    path = tmp_path / "library.sqlite3"
+    with Store(path) as store:
+        made = highlight(Annotations(store), body="persisted")
+    with Store(path) as store:
+        assert Annotations(store).get(made.id) == made
+        assert store.integrity_check() == "ok"
+
+
+def test_a_version_1_database_is_upgraded_keeping_its_data(tmp_path) -> None:
+    from reader_app.migrations import MIGRATIONS
+
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    for statement in MIGRATIONS[0]:
+        db.execute(statement)
+    db.execute("INSERT INTO tags(name) VALUES ('kept')")
+    db.execute("INSERT INTO resource_tags VALUES ('r', 1, '2026-01-01')")
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.schema_version == 2
+        assert store.tags_of("r") == ["kept"]
+        assert highlight(Annotations(store)).resource_id == "digital-poverty"
