@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import os
 import sys
@@ -13,7 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any, NoReturn, TextIO
 
-from reader_app import __version__, paths
+from reader_app import __version__, cli_notes, paths
+from reader_app.annotations import AnnotationError
 from reader_app.catalog import KINDS, Resource
 from reader_app.documents import DocumentError, document_info
 from reader_app.library import Filters, Library, UnknownResourceError
@@ -37,6 +37,7 @@ USER_ERRORS = (
     FileNotFoundError,
     PermissionError,
     IndexBusyError,
+    AnnotationError,
 )
 
 
@@ -95,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--group", action="store_true", help="group hits by resource")
     p.add_argument("--json", action="store_true", help="print a JSON object")
 
+    cli_notes.add_parser(sub, _Parser)
+
     sub.add_parser("gui", help="start the desktop app (the default)")
     return parser
 
@@ -134,9 +137,7 @@ def _fail(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
-def _print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+_print_json = cli_notes._print_json
 
 
 def _check_choice(value: str | None, allowed: list[str], option: str) -> None:
@@ -359,4 +360,5 @@ COMMANDS = {
     "tag": cmd_tag,
     "index": cmd_index,
     "search": cmd_search,
+    "note": cli_notes.cmd_note,
 }

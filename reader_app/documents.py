@@ -239,3 +239,62 @@ def find_text(path: str | Path, needle: str, limit: int = 1000) -> list[tuple[in
             for rect in page.search_for(needle)[: limit - len(found)]:
                 found.append((page.number + 1, _box(rect, matrix)))
     return found
+
+
+@dataclass
+class QuoteAnchor:
+    """Where a quoted passage is on a page, as an annotation stores it."""
+
+    exact: str  # the passage as the page has it (spaces collapsed)
+    prefix: str
+    suffix: str
+    quads: list[Box]
+
+
+def anchor_quote(
+    path: str | Path, number: int, quote: str, context: int = 32
+) -> QuoteAnchor | None:
+    """Find ``quote`` on page ``number`` (ignoring case and line breaks); None if absent."""
+    import pymupdf
+
+    wanted = " ".join(quote.split())
+    if not wanted:
+        return None
+    with _open(path) as doc:
+        if not 1 <= number <= doc.page_count:
+            raise DocumentError(f"{Path(path).name} has no page {number}")
+        page = doc[number - 1]
+        text = " ".join(page.get_text("text", flags=pymupdf.TEXT_DEHYPHENATE).split())
+        start = text.find(wanted)
+        if start < 0:
+            start = text.casefold().find(wanted.casefold())
+        if start < 0:
+            return None
+        end = start + len(wanted)
+        matrix = page.rotation_matrix
+        return QuoteAnchor(
+            exact=text[start:end],
+            prefix=text[max(0, start - context) : start],
+            suffix=text[end : end + context],
+            quads=_quote_boxes(page, wanted, matrix),
+        )
+
+
+def _quote_boxes(page: Any, wanted: str, matrix: Any) -> list[Box]:
+    """One box per line of the passage: by whole words (a passage may cross lines),
+    else by MuPDF's own search (a passage that starts or ends inside a word)."""
+    import pymupdf
+
+    from reader_app.page_text import line_boxes
+
+    words = [
+        (*_box(pymupdf.Rect(w[:4]), matrix), w[4], w[5], w[6])
+        for w in page.get_text("words", flags=pymupdf.TEXT_DEHYPHENATE)
+    ]
+    tokens = [w[4].casefold() for w in words]
+    needle = wanted.casefold().split()
+    for i in range(len(tokens) - len(needle) + 1):
+        if tokens[i : i + len(needle)] == needle:
+            return line_boxes(words[i : i + len(needle)])
+    found = page.search_for(wanted)
+    return [_box(found[0], matrix)] if found else []
