@@ -14,6 +14,7 @@ from typing import Any, NoReturn, TextIO
 
 from reader_app import __version__, cli_notes, paths
 from reader_app.annotations import AnnotationError
+from reader_app.backups import BackupError
 from reader_app.catalog import KINDS, Resource
 from reader_app.documents import DocumentError, document_info
 from reader_app.library import Filters, Library, UnknownResourceError
@@ -38,6 +39,7 @@ USER_ERRORS = (
     PermissionError,
     IndexBusyError,
     AnnotationError,
+    BackupError,
 )
 
 
@@ -98,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_notes.add_parser(sub, _Parser)
 
+    p = sub.add_parser(
+        "restore-backup", help="list the database's backups, or restore one (BACKUP)"
+    )
+    p.add_argument("backup", nargs="?", metavar="BACKUP", help="a backup's name or path")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
     sub.add_parser("gui", help="start the desktop app (the default)")
     return parser
 
@@ -109,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         app_paths = paths.resolve(args.data_dir)
         if args.command in (None, "gui"):
             return _run_gui(app_paths)
+        if args.command == "restore-backup":  # with the database closed
+            return cmd_restore_backup(app_paths, args)
         library = Library.open(app_paths)
         try:
             return COMMANDS[args.command](library, args)
@@ -352,6 +362,33 @@ def _run_gui(app_paths: paths.AppPaths) -> int:
     from reader_app.gui.app import run  # Qt is imported only when the GUI starts
 
     return run(app_paths)
+
+
+def cmd_restore_backup(app_paths: paths.AppPaths, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from reader_app import backups
+
+    folder = app_paths.data_dir / backups.FOLDER
+    found = backups.backups_in(folder)
+    if args.backup is None:
+        if args.json:
+            _print_json([b.to_dict() for b in found])
+        elif not found:
+            print(f"no backups yet in {folder}")
+        for b in found if not args.json else ():
+            print(f"{b.name}  {b.taken:%Y-%m-%d %H:%M} UTC  {b.path.stat().st_size:,} bytes")
+        return 0
+    chosen = next((b.path for b in found if b.name == args.backup), Path(args.backup))
+    kept = backups.restore(app_paths.database, chosen)
+    if args.json:
+        _print_json({"restored": str(chosen), "previous_kept_as": str(kept) if kept else None})
+    else:
+        print(
+            f"restored {chosen.name}"
+            + (f"; the previous database is kept as {kept}" if kept else "")
+        )
+    return 0
 
 
 COMMANDS = {

@@ -9,11 +9,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader_app import backups
 from reader_app.catalog import Catalog, Resource
 from reader_app.facets import FACETS, Selection
 from reader_app.manifest import load_manifest
@@ -52,6 +54,9 @@ class Filters:
         return Selection(**chosen)
 
 
+log = logging.getLogger(__name__)
+
+
 class Library:
     def __init__(self, catalog: Catalog, store: Store, index_dir: Path) -> None:
         self.catalog = catalog
@@ -63,7 +68,12 @@ class Library:
     def open(cls, paths: AppPaths) -> Library:
         catalog = load_manifest(bundled_dir() / MANIFEST_NAME)
         paths.ensure()
-        return cls(catalog, Store(paths.database), paths.index_dir)
+        store = Store(paths.database)  # checked and upgraded before it is copied
+        try:
+            backups.take_daily_backup(paths.database, paths.data_dir / backups.FOLDER)
+        except backups.BackupError as exc:
+            log.warning("%s", exc)  # the app still works; tomorrow's attempt may succeed
+        return cls(catalog, store, paths.index_dir)
 
     @property
     def index(self) -> SearchIndex:

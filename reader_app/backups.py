@@ -1,0 +1,145 @@
+"""Rotating backups of the user-data database, and restoring one.
+
+A backup is taken with SQLite's online backup API (consistent even while the app
+writes), checked with ``PRAGMA integrity_check`` and only then given its final
+name, so a half-written backup never looks like a good one. One a day is kept
+for the last ``KEEP`` days. Restoring checks the backup first and keeps the
+current database aside (never deleted).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+KEEP = 7
+FOLDER = "backups"
+_NAME = re.compile(r"^library-(\d{8}-\d{6})\.sqlite3$")
+
+
+class BackupError(RuntimeError):
+    """A backup that cannot be taken, read or restored; the message says why."""
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    taken: datetime  # UTC
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "path": str(self.path),
+            "taken": self.taken.isoformat(timespec="seconds"),
+            "size": self.path.stat().st_size,
+        }
+
+
+def backups_in(folder: Path) -> list[Backup]:
+    """The backups in ``folder``, newest first (files with other names are ignored)."""
+    found = []
+    for entry in folder.glob("library-*.sqlite3") if folder.is_dir() else ():
+        match = _NAME.match(entry.name)
+        if match:
+            taken = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+            found.append(Backup(entry, taken))
+    return sorted(found, key=lambda b: b.taken, reverse=True)
+
+
+def take_daily_backup(database: Path, folder: Path, now: datetime | None = None) -> Backup | None:
+    """Back up ``database`` unless today's backup exists; keep the newest ``KEEP``."""
+    now = now or datetime.now(UTC)
+    existing = backups_in(folder)
+    if existing and existing[0].taken.date() == now.date():
+        return None
+    if not database.exists():
+        return None
+    made = take_backup(database, folder, now)
+    for old in backups_in(folder)[KEEP:]:
+        with contextlib.suppress(OSError):
+            old.path.unlink()
+    return made
+
+
+def take_backup(database: Path, folder: Path, now: datetime | None = None) -> Backup:
+    now = now or datetime.now(UTC)
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / f"library-{now:%Y%m%d-%H%M%S}.sqlite3"
+    partial = final.with_suffix(".partial")
+    try:
+        _copy(database, partial)
+        problem = integrity(partial)
+        if problem != "ok":
+            raise BackupError(f"the backup of {database.name} failed its check: {problem}")
+        os.replace(partial, final)
+    except (sqlite3.Error, OSError) as exc:
+        raise BackupError(f"cannot back up {database.name}: {exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+    return Backup(final, now.replace(microsecond=0))
+
+
+def restore(database: Path, backup: Path, now: datetime | None = None) -> Path | None:
+    """Put ``backup`` in place of ``database``; return where the old database was kept."""
+    now = now or datetime.now(UTC)
+    if not backup.is_file():
+        raise BackupError(f"no backup at {backup}")
+    problem = integrity(backup)
+    if problem != "ok":
+        raise BackupError(f"the backup {backup.name} is damaged ({problem}); nothing was changed")
+    incoming = database.with_name(database.name + ".restoring")
+    try:
+        _copy(backup, incoming)
+        kept = None
+        if database.exists():
+            kept = database.with_name(f"{database.name}.before-restore-{now:%Y%m%d-%H%M%S}")
+            os.replace(database, kept)
+            for suffix in ("-wal", "-shm"):  # they belong to the old file, which keeps them
+                side = database.with_name(database.name + suffix)
+                if side.exists():
+                    os.replace(side, kept.with_name(kept.name + suffix))
+        os.replace(incoming, database)
+    except (sqlite3.Error, OSError) as exc:
+        raise BackupError(f"cannot restore {backup.name}: {exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            incoming.unlink()
+    return kept
+
+
+def integrity(path: Path) -> str:
+    """SQLite's verdict on a database file: "ok", or what is wrong."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = db.execute("PRAGMA integrity_check").fetchall()
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return "; ".join(str(r[0]) for r in rows[:3])
+
+
+def _copy(source: Path, target: Path) -> None:
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    with open(target, "rb+") as copy:
+        os.fsync(copy.fileno())
