@@ -13,6 +13,7 @@ import contextlib
 import os
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,18 +75,8 @@ def take_backup(database: Path, folder: Path, now: datetime | None = None) -> Ba
     now = now or datetime.now(UTC)
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"library-{now:%Y%m%d-%H%M%S}.sqlite3"
-    partial = final.with_suffix(".partial")
-    try:
-        _copy(database, partial)
-        problem = integrity(partial)
-        if problem != "ok":
-            raise BackupError(f"the backup of {database.name} failed its check: {problem}")
-        os.replace(partial, final)
-    except (sqlite3.Error, OSError) as exc:
-        raise BackupError(f"cannot back up {database.name}: {exc}") from None
-    finally:
-        with contextlib.suppress(OSError):
-            partial.unlink()
+    with _checked_copy(database, final.with_suffix(".partial"), "cannot back up") as copy:
+        os.replace(copy, final)
     return Backup(final, now.replace(microsecond=0))
 
 
@@ -98,9 +89,8 @@ def restore(database: Path, backup: Path, now: datetime | None = None) -> Path |
     if problem != "ok":
         raise BackupError(f"the backup {backup.name} is damaged ({problem}); nothing was changed")
     incoming = database.with_name(database.name + ".restoring")
-    try:
-        _copy(backup, incoming)
-        kept = None
+    kept = None
+    with _checked_copy(backup, incoming, "cannot restore") as copy:
         if database.exists():
             kept = database.with_name(f"{database.name}.before-restore-{now:%Y%m%d-%H%M%S}")
             os.replace(database, kept)
@@ -108,13 +98,25 @@ def restore(database: Path, backup: Path, now: datetime | None = None) -> Path |
                 side = database.with_name(database.name + suffix)
                 if side.exists():
                     os.replace(side, kept.with_name(kept.name + suffix))
-        os.replace(incoming, database)
+        os.replace(copy, database)
+    return kept
+
+
+@contextlib.contextmanager
+def _checked_copy(source: Path, staging: Path, failure: str) -> Iterator[Path]:
+    """Copy ``source`` to ``staging`` and check the copy; the caller moves it into place.
+    Whatever happens, nothing is left at ``staging``."""
+    try:
+        _copy(source, staging)
+        problem = integrity(staging)
+        if problem != "ok":
+            raise BackupError(f"{failure} {source.name}: the copy failed its check ({problem})")
+        yield staging
     except (sqlite3.Error, OSError) as exc:
-        raise BackupError(f"cannot restore {backup.name}: {exc}") from None
+        raise BackupError(f"{failure} {source.name}: {exc}") from None
     finally:
         with contextlib.suppress(OSError):
-            incoming.unlink()
-    return kept
+            staging.unlink()
 
 
 def integrity(path: Path) -> str:

@@ -16,6 +16,7 @@ from reader_app import __version__, cli_notes, paths
 from reader_app.annotations import AnnotationError
 from reader_app.backups import BackupError
 from reader_app.catalog import KINDS, Resource
+from reader_app.cli_output import print_json
 from reader_app.documents import DocumentError, document_info
 from reader_app.library import Filters, Library, UnknownResourceError
 from reader_app.manifest import ManifestError
@@ -147,9 +148,6 @@ def _fail(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
-_print_json = cli_notes._print_json
-
-
 def _check_choice(value: str | None, allowed: list[str], option: str) -> None:
     if value is not None and value not in allowed:
         raise UsageError(f"{option}: '{value}' is not one of {', '.join(allowed)}")
@@ -165,7 +163,7 @@ def cmd_list(library: Library, args: argparse.Namespace) -> int:
     found = library.resources(filters)
     tags = library.store.tags_by_resource()
     if args.json:
-        _print_json([library.describe(r, tags.get(r.id, [])) for r in found])
+        print_json([library.describe(r, tags.get(r.id, [])) for r in found])
         return 0
     if not found:
         print("No resources match.", file=sys.stderr)
@@ -193,7 +191,7 @@ def cmd_show(library: Library, args: argparse.Namespace) -> int:
         last_page=library.store.last_page(resource.id),
     )
     if args.json:
-        _print_json(data)
+        print_json(data)
     else:
         _print_resource(resource, data)
     return 0
@@ -231,7 +229,7 @@ def cmd_tag(library: Library, args: argparse.Namespace) -> int:
     else:
         tags = library.add_tags(args.id, args.tags)
     if args.json:
-        _print_json({"id": args.id, "tags": tags})
+        print_json({"id": args.id, "tags": tags})
     else:
         print(f"{args.id}: {', '.join(tags) if tags else '(no tags)'}")
     return 0
@@ -242,7 +240,7 @@ def cmd_index(library: Library, args: argparse.Namespace) -> int:
     report = library.update_index(progress=bar.update, rebuild=args.rebuild)
     bar.finish()
     if args.json:
-        _print_json(asdict(report))
+        print_json(asdict(report))
     else:
         if report.rebuilt == "missing":
             print("Index created.", file=sys.stderr)
@@ -280,7 +278,7 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
         if library.catalog.get(hit.resource_id) is not None
     ]
     if args.json:
-        _print_json(
+        print_json(
             {
                 "query": args.query,
                 "total": results.total,
@@ -373,7 +371,7 @@ def cmd_restore_backup(app_paths: paths.AppPaths, args: argparse.Namespace) -> i
     found = backups.backups_in(folder)
     if args.backup is None:
         if args.json:
-            _print_json([b.to_dict() for b in found])
+            print_json([b.to_dict() for b in found])
         elif not found:
             print(f"no backups yet in {folder}")
         for b in found if not args.json else ():
@@ -382,7 +380,7 @@ def cmd_restore_backup(app_paths: paths.AppPaths, args: argparse.Namespace) -> i
     chosen = next((b.path for b in found if b.name == args.backup), Path(args.backup))
     kept = backups.restore(app_paths.database, chosen)
     if args.json:
-        _print_json({"restored": str(chosen), "previous_kept_as": str(kept) if kept else None})
+        print_json({"restored": str(chosen), "previous_kept_as": str(kept) if kept else None})
     else:
         print(
             f"restored {chosen.name}"

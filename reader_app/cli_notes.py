@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
-from reader_app.annotations import COLOURS, KINDS, Annotation, AnnotationFilter, Annotations
-from reader_app.documents import DocumentError, anchor_quote
+from reader_app.annotations import (
+    COLOURS,
+    KINDS,
+    Annotation,
+    AnnotationError,
+    AnnotationFilter,
+    Annotations,
+)
+from reader_app.cli_output import print_json
+from reader_app.documents import anchor_quote
 from reader_app.library import Library
 from reader_app.worker import run_isolated
 
@@ -63,7 +69,7 @@ def cmd_note(library: Library, args: argparse.Namespace) -> int:
         return _list(library, notes, args)
     # Printed only now: the change is committed by the time its id is shown.
     if args.json:
-        _print_json(annotation.to_dict())
+        print_json(annotation.to_dict())
     else:
         print(annotation.id)
     return 0
@@ -73,15 +79,15 @@ def _add(library: Library, notes: Annotations, args: argparse.Namespace) -> Anno
     resource = library.resource(args.id)
     kind = args.kind or ("note" if args.quote else "page-note")
     if kind != "document-note" and args.page is None:
-        raise DocumentError(f"a {kind} needs --page")
+        raise AnnotationError(f"a {kind} needs --page")
     if args.page is not None and not 1 <= args.page <= resource.pages:
-        raise DocumentError(f"{resource.id} has pages 1 to {resource.pages}, not {args.page}")
+        raise AnnotationError(f"{resource.id} has pages 1 to {resource.pages}, not {args.page}")
     anchor = None
     if args.quote:
         path = str(library.catalog.path_of(resource))
         anchor = run_isolated(anchor_quote, path, args.page, args.quote)
         if anchor is None:
-            raise DocumentError(f"the quoted text is not on page {args.page} of {resource.id}")
+            raise AnnotationError(f"the quoted text is not on page {args.page} of {resource.id}")
     return notes.add(
         resource.id,
         resource.sha256,
@@ -103,12 +109,12 @@ def _list(library: Library, notes: Annotations, args: argparse.Namespace) -> int
         where.resource_ids = {library.resource(args.resource).id}
     if args.pillar:
         if library.catalog.pillar(args.pillar) is None:
-            raise DocumentError(f"unknown pillar {args.pillar!r}")
+            raise AnnotationError(f"unknown pillar {args.pillar!r}")
         ids = {r.id for r in library.catalog.resources if args.pillar in r.pillars}
         where.resource_ids = ids if where.resource_ids is None else where.resource_ids & ids
     found = notes.find(where)
     if args.json:
-        _print_json([a.to_dict() for a in found])
+        print_json([a.to_dict() for a in found])
         return 0
     for a in found:
         where_in = f"p. {a.page}" if a.page else "document"
@@ -118,8 +124,3 @@ def _list(library: Library, notes: Annotations, args: argparse.Namespace) -> int
         if a.body:
             print(f"    {a.body}")
     return 0
-
-
-def _print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")

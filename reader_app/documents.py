@@ -35,6 +35,20 @@ class DocumentInfo:
         return asdict(self)
 
 
+def _open(path: str | Path) -> Any:
+    """The document, open; a DocumentError for an unreadable or encrypted one."""
+    import pymupdf
+
+    try:
+        doc = pymupdf.open(path)
+    except Exception as exc:
+        raise DocumentError(f"cannot open {Path(path).name}: {exc}") from None
+    if doc.needs_pass:
+        doc.close()
+        raise DocumentError(f"{Path(path).name} is encrypted")
+    return doc
+
+
 def document_info(path: str | Path) -> DocumentInfo:
     import pymupdf  # imported here so that importing this module stays cheap
 
@@ -63,13 +77,7 @@ def page_texts(path: str | Path) -> list[str]:
     import pymupdf
 
     flags = pymupdf.TEXT_DEHYPHENATE | pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
-    try:
-        doc = pymupdf.open(path)
-    except Exception as exc:
-        raise DocumentError(f"cannot open {Path(path).name}: {exc}") from None
-    with doc:
-        if doc.needs_pass:
-            raise DocumentError(f"{Path(path).name} is encrypted")
+    with _open(path) as doc:
         return [page.get_text("text", flags=flags) for page in doc]
 
 
@@ -108,18 +116,6 @@ def render_page_to_file(
     return RenderedFile(pixmap.width, pixmap.height, pixmap.stride, name)
 
 
-def page_sizes(path: str | Path) -> list[tuple[float, float]]:
-    """Each page's size in points, for laying out a document before it is rendered."""
-    import pymupdf
-
-    try:
-        doc = pymupdf.open(path)
-    except Exception as exc:
-        raise DocumentError(f"cannot open {Path(path).name}: {exc}") from None
-    with doc:
-        return [(page.rect.width, page.rect.height) for page in doc]
-
-
 def render_page(path: str | Path, number: int, zoom: float) -> RenderedPage:
     """Render page ``number`` (1-based) at ``zoom`` (1.0 = 72 dpi) to RGB pixels."""
     pixmap = _pixmap(path, number, zoom)
@@ -129,11 +125,7 @@ def render_page(path: str | Path, number: int, zoom: float) -> RenderedPage:
 def _pixmap(path: str | Path, number: int, zoom: float) -> Any:
     import pymupdf
 
-    try:
-        doc = pymupdf.open(path)
-    except Exception as exc:
-        raise DocumentError(f"cannot open {Path(path).name}: {exc}") from None
-    with doc:
+    with _open(path) as doc:
         if not 1 <= number <= doc.page_count:
             raise DocumentError(f"{Path(path).name} has no page {number}")
         return doc[number - 1].get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
@@ -165,19 +157,6 @@ class PageLayout:
 class DocumentLayout:
     sizes: list[tuple[float, float]]  # each page's (width, height) in points
     outline: list[OutlineEntry]
-
-
-def _open(path: str | Path) -> Any:
-    import pymupdf
-
-    try:
-        doc = pymupdf.open(path)
-    except Exception as exc:
-        raise DocumentError(f"cannot open {Path(path).name}: {exc}") from None
-    if doc.needs_pass:
-        doc.close()
-        raise DocumentError(f"{Path(path).name} is encrypted")
-    return doc
 
 
 def warm_up() -> None:

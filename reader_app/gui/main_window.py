@@ -68,6 +68,7 @@ from reader_app.search.results import SearchResults
 from reader_app.settings import SETTINGS_FILE, THEMES, Settings
 
 ImportHandler = Callable[[list[Path]], None]
+PAGE_SAVE_DELAY_MS = 500  # a page the reader stays on this long is remembered
 
 
 class MainWindow(QMainWindow):
@@ -88,6 +89,9 @@ class MainWindow(QMainWindow):
         self._import_handler: ImportHandler | None = None
         self._results: SearchResults | None = None
         self._open_hit: tuple[str, int] | None = None
+        self._pages_read: dict[str, int] = {}
+        self._page_timer = QTimer(self, singleShot=True, interval=PAGE_SAVE_DELAY_MS)
+        self._page_timer.timeout.connect(self._save_pages_read)
         self._indexing: IndexingThread | None = None
         self._closing = False
         self.setWindowTitle(APP_NAME)
@@ -450,7 +454,7 @@ class MainWindow(QMainWindow):
         if view is None:
             path = str(self._library.catalog.path_of(resource))
             view = DocumentView(resource, path, self.render_service(), analyse=_hit_analysis())
-            view.page_changed.connect(lambda number, rid=resource_id: self._remember(rid, number))
+            view.page_changed.connect(lambda number, rid=resource_id: self._page_read(rid, number))
             view.external_link_requested.connect(self.link_opener.open)
             index = self.tabs.addTab(view, resource.title)
             self.tabs.setTabToolTip(index, resource.title)
@@ -560,6 +564,18 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self._import_handler(paths)
 
+    def _page_read(self, resource_id: str, page: int) -> None:
+        # Scrolling passes many pages a second: the store (an fsync per write) hears of
+        # the page the reader settles on, not of every page passed.
+        self._pages_read[resource_id] = page
+        self._page_timer.start()
+
+    def _save_pages_read(self) -> None:
+        self._page_timer.stop()
+        pages, self._pages_read = self._pages_read, {}
+        for resource_id, page in pages.items():
+            self._remember(resource_id, page)
+
     def _remember(self, resource_id: str, page: int) -> None:
         if self._library.store.last_page(resource_id) != page:
             self._library.store.set_last_page(resource_id, page)
@@ -655,6 +671,7 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_pages_read()  # the page the reader was on, even if they just got there
         self._closing = True  # a start_indexing still queued must not start a thread now
         if self._indexing is not None:
             self._indexing.cancel()

@@ -314,3 +314,19 @@ def test_the_highlighted_result_shows_its_details(qtbot, window, library) -> Non
     window.results.setCurrentItem(group.child(0))
     resource_id = group.data(0, Qt.ItemDataRole.UserRole + 1)[0]
     assert window.detail_title.text() == library.resource(resource_id).title
+
+
+def test_the_page_scrolled_to_is_remembered_once_the_reader_settles(qtbot, window, library):
+    view = window.open_document("recovery-prospectus", 1)
+    qtbot.waitUntil(lambda: view.outline_known, timeout=TIMEOUT)
+    writes = []
+    real = library.store.set_last_page
+    library.store.set_last_page = lambda rid, page: (writes.append(page), real(rid, page))
+    for page in (2, 3, 4):
+        view.go_to_page(page)  # passing pages quickly: nothing written yet
+    assert writes == []
+    qtbot.waitUntil(lambda: library.store.last_page("recovery-prospectus") == 4, timeout=5000)
+    assert writes == [4]
+    view.go_to_page(2)
+    window.close()  # closing straight away still saves it
+    assert library.store.last_page("recovery-prospectus") == 2
