@@ -77,3 +77,16 @@ def line_boxes(words: Iterable[Word]) -> list[tuple[float, float, float, float]]
         box = lines.setdefault((block, line), [x0, y0, x1, y1])
         box[:] = [min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1)]
     return [(b[0], b[1], b[2], b[3]) for b in lines.values()]
+
+
+def quote_of(
+    words: Sequence[Word], start: int, end: int, context: int = 32
+) -> tuple[str, str, str, list[tuple[float, float, float, float]]]:
+    """Words ``start``..``end`` (inclusive) as an annotation keeps them: the exact text with
+    spaces collapsed, up to ``context`` characters either side, and one box per line."""
+    exact = " ".join(text_of(words[start : end + 1]).split())
+    before = " ".join(w[4] for w in words[max(0, start - context) : start])
+    after = " ".join(w[4] for w in words[end + 1 : end + 1 + context])
+    prefix = f"{before} " if before else ""
+    suffix = f" {after}" if after else ""
+    return exact, prefix[-context:], suffix[:context], line_boxes(words[start : end + 1])

@@ -6,6 +6,7 @@ survives a crash or power loss.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -20,6 +21,24 @@ MAX_TAG_LENGTH = 64
 
 class StoreError(RuntimeError):
     """The database cannot be used as it is; the message says why."""
+
+
+class WriteError(StoreError):
+    """A change that was not saved (disk full, read-only folder, database busy); the
+    message is for the user. Nothing of the change was written."""
+
+
+def _write_error(exc: sqlite3.Error) -> WriteError:
+    text = str(exc).lower()
+    if "full" in text:
+        why = "the disk holding your data is full"
+    elif "readonly" in text or "read-only" in text:
+        why = "your data folder cannot be written to (it is read-only)"
+    elif "locked" in text or "busy" in text:
+        why = "another program is using your data; try again in a moment"
+    else:
+        why = str(exc)
+    return WriteError(f"The change was not saved: {why}.")
 
 
 class TagError(ValueError):
@@ -218,7 +237,24 @@ class _Transaction:
         self._db = db
 
     def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _write_error(exc) from exc
 
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+    def __exit__(self, exc_type: object, exc: object, _tb: object) -> None:
+        if exc_type is None:
+            try:
+                self._db.execute("COMMIT")
+                return
+            except sqlite3.Error as commit_error:
+                exc = commit_error
+        if self._db.in_transaction:
+            # SQLite may have rolled back already (as it does when the disk is full).
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.OperationalError):
+            # Disk full, read-only, locked: a reason the user can act on.
+            raise _write_error(exc) from exc
+        if exc_type is None and isinstance(exc, sqlite3.Error):
+            raise _write_error(exc) from exc

@@ -49,6 +49,8 @@ from reader_app.documents import (
     find_text,
     page_layout,
 )
+from reader_app.gui.annotation_editing import AnnotationEditor
+from reader_app.gui.annotation_tools import AnnotationTools
 from reader_app.gui.document_panels import THUMB_WIDTH, OutlinePanel, ThumbnailPanel
 from reader_app.gui.find_bar import FindBar
 from reader_app.gui.page_widget import PageWidget
@@ -111,6 +113,7 @@ class DocumentView(QWidget):
         path: str,
         service: RenderService,
         analyse: Callable[[str], list[str]] = split_words,
+        editor: AnnotationEditor | None = None,
     ) -> None:
         super().__init__(accessibleName=f"Document: {resource.title}")
         self.setToolTip(resource.title)
@@ -155,6 +158,10 @@ class DocumentView(QWidget):
         self.side_panel.setToolTip("Table of contents and page thumbnails")
         self.side_panel.addTab(self.outline, "Contents")
         self.side_panel.addTab(self.thumbnails, "Pages")
+        self.notes = AnnotationTools(self, editor) if editor is not None else None
+        if self.notes is not None:
+            self.side_panel.addTab(self.notes.panel, "Notes")
+            self.side_panel.setToolTip("Table of contents, page thumbnails and your notes")
         self.splitter = QSplitter(childrenCollapsible=False)
         self.splitter.addWidget(self.side_panel)
         self.splitter.addWidget(self.scroll)
@@ -164,6 +171,9 @@ class DocumentView(QWidget):
         self.find_bar = FindBar()
         self.find_bar.hide()
         self.toolbar = self._make_toolbar()
+        if self.notes is not None:
+            self.notes.add_to_toolbar(self.toolbar)
+            self.selection_changed.connect(self.notes.on_selection_changed)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
@@ -547,7 +557,7 @@ class DocumentView(QWidget):
         self._mark_selection()
         if self._scroll_to_hit_on == number and page.marks.get("hit"):
             self._scroll_to_hit_on = None
-            self._ensure_visible(number, page.marks["hit"][0])
+            self.ensure_box_visible(number, page.marks["hit"][0])
 
     # Search hits
 
@@ -561,7 +571,7 @@ class DocumentView(QWidget):
             target = self.page_labels[page - 1]
             if target.marks.get("hit"):
                 self._scroll_to_hit_on = None
-                self._ensure_visible(page, target.marks["hit"][0])
+                self.ensure_box_visible(page, target.marks["hit"][0])
 
     def _mark_hits(self, page: PageWidget) -> None:
         if page.layout_info is None:
@@ -617,7 +627,7 @@ class DocumentView(QWidget):
         self._mark_finds()
         self.find_bar.show_count(self.find_index + 1, len(self.find_matches))
         if self.find_index >= 0:
-            self._ensure_visible(*self.find_matches[self.find_index])
+            self.ensure_box_visible(*self.find_matches[self.find_index])
 
     def _mark_finds(self) -> None:
         by_page: dict[int, list[Box]] = {}
@@ -630,7 +640,7 @@ class DocumentView(QWidget):
             here = [current[1]] if current and current[0] == widget.number else []
             widget.set_marks("find-current", here)
 
-    def _ensure_visible(self, number: int, box: Box) -> None:
+    def ensure_box_visible(self, number: int, box: Box) -> None:
         page = self.page_labels[number - 1]
         rect = page.box_rect(box).toRect().translated(page.pos())
         self.scroll.ensureVisible(rect.center().x(), rect.center().y(), 50, 80)
@@ -681,6 +691,8 @@ class DocumentView(QWidget):
         elif words:
             index = word_at(words, at.x(), at.y(), nearest=True)
             self._press = (point, "select", None)
+            if self._anchor is not None:
+                self.selection_changed.emit("")
             self._anchor = self._focus = None
             self._pending_anchor = (page.number, index) if index is not None else None
             self._mark_selection()
@@ -724,10 +736,16 @@ class DocumentView(QWidget):
         self._press = None
         self.scroll.viewport().unsetCursor()
         clicked = (event.position().toPoint() - start).manhattanLength() <= CLICK_SLOP
+        if mode == "pan":  # pan starts from global positions
+            clicked = (event.globalPosition().toPoint() - start).manhattanLength() <= CLICK_SLOP
         if mode == "link" and clicked:
             self.activate_link(data)  # type: ignore[arg-type]
         elif mode == "select" and self._anchor is not None:
             self.selection_changed.emit(self.selected_text())
+        elif clicked and self.notes is not None:
+            found = self._page_at(event.position().toPoint())
+            if found is not None:
+                self.notes.click(*found)
 
     def on_mouse_double_click(self, event: QMouseEvent) -> None:
         found = self._page_at(event.position().toPoint())
@@ -746,7 +764,9 @@ class DocumentView(QWidget):
         if found is not None:
             page, at = found
             link = self._link_at(page, at)
-            if link is not None:
+            if self.notes is not None and self.notes.hover(page, at, global_point):
+                cursor = Qt.CursorShape.PointingHandCursor
+            elif link is not None:
                 cursor = Qt.CursorShape.PointingHandCursor
                 tip = f"Go to page {link.page}" if link.page else link.uri
                 QToolTip.showText(global_point, tip, self.scroll.viewport())
@@ -777,7 +797,7 @@ class DocumentView(QWidget):
         self._mark_selection()
         self.selection_changed.emit(self.selected_text())
 
-    def _selected_ranges(self) -> list[tuple[PageWidget, int, int]]:
+    def selected_ranges(self) -> list[tuple[PageWidget, int, int]]:
         if self._anchor is None or self._focus is None:
             return []
         first, last = sorted((self._anchor, self._focus))
@@ -793,7 +813,7 @@ class DocumentView(QWidget):
 
     def _mark_selection(self) -> None:
         marked = set()
-        for page, start, end in self._selected_ranges():
+        for page, start, end in self.selected_ranges():
             assert page.layout_info is not None
             page.set_marks("selection", line_boxes(page.layout_info.words[start : end + 1]))
             marked.add(page.number)
@@ -804,7 +824,7 @@ class DocumentView(QWidget):
     def selected_text(self) -> str:
         return "\n".join(
             text_of(page.layout_info.words[start : end + 1])  # type: ignore[union-attr]
-            for page, start, end in self._selected_ranges()
+            for page, start, end in self.selected_ranges()
         )
 
     def copy_selection(self) -> None:
@@ -812,11 +832,24 @@ class DocumentView(QWidget):
         if text:
             QGuiApplication.clipboard().setText(text)
 
-    def show_context_menu(self, where: QPoint) -> None:
+    def clear_selection(self) -> None:
+        self._anchor = self._focus = None
+        self._mark_selection()
+        self.selection_changed.emit("")
+
+    def context_menu(self, where: QPoint) -> QMenu:
+        """The menu for a right-click at ``where`` (global): copy, find and annotate."""
         menu = QMenu(self)
         copy = menu.addAction("Copy", self.copy_selection)
         copy.setEnabled(bool(self.selected_text()))
         menu.addAction("Select all on this page", self.select_page)
         menu.addSeparator()
         menu.addAction("Find…", self.open_find)
-        menu.exec(where)
+        if self.notes is not None:
+            found = self._page_at(self.scroll.widget().mapFromGlobal(where))
+            page, at = found if found is not None else (None, None)
+            self.notes.add_menu_items(menu, page, at)
+        return menu
+
+    def show_context_menu(self, where: QPoint) -> None:
+        self.context_menu(where).exec(where)

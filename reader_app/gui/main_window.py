@@ -51,14 +51,17 @@ from PySide6.QtWidgets import (
 )
 
 from reader_app import APP_NAME, facets
+from reader_app.annotations import Annotations
 from reader_app.catalog import Resource
 from reader_app.colours import pillar_chip
 from reader_app.facets import Selection
+from reader_app.gui.annotation_editing import AnnotationEditor
 from reader_app.gui.document_view import DocumentView
 from reader_app.gui.facet_panel import FacetPanel
 from reader_app.gui.indexing import IndexingThread
 from reader_app.gui.library_view import CoverGrid, PillarChipDelegate
 from reader_app.gui.link_opener import LinkOpener
+from reader_app.gui.notes_view import NotesView
 from reader_app.gui.render_service import RenderService
 from reader_app.gui.resource_model import COLUMNS, RESOURCE_ROLE, SORT_ROLE, ResourceModel
 from reader_app.gui.search_panel import HIT_ROLE, ResultsView, SearchRunner, hit_terms
@@ -69,6 +72,7 @@ from reader_app.settings import SETTINGS_FILE, THEMES, Settings
 
 ImportHandler = Callable[[list[Path]], None]
 PAGE_SAVE_DELAY_MS = 500  # a page the reader stays on this long is remembered
+REINDEX_DELAY_MS = 800  # notes are re-indexed for search once editing pauses this long
 
 
 class MainWindow(QMainWindow):
@@ -93,7 +97,13 @@ class MainWindow(QMainWindow):
         self._page_timer = QTimer(self, singleShot=True, interval=PAGE_SAVE_DELAY_MS)
         self._page_timer.timeout.connect(self._save_pages_read)
         self._indexing: IndexingThread | None = None
+        self._index_again = False
         self._closing = False
+        self.annotation_editor = AnnotationEditor(Annotations(library.store), self)
+        self.annotation_editor.failed.connect(self.on_save_failed)
+        self._reindex_timer = QTimer(self, singleShot=True, interval=REINDEX_DELAY_MS)
+        self._reindex_timer.timeout.connect(self.start_indexing)
+        self.annotation_editor.changed.connect(self._reindex_timer.start)
         self.setWindowTitle(APP_NAME)
         self.resize(1200, 720)
 
@@ -144,8 +154,13 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(tabsClosable=True, documentMode=True, accessibleName="Tabs")
         self.tabs.setToolTip("The library and your open documents")
         self.tabs.addTab(self.splitter, "Library")
-        for side in (QTabBar.ButtonPosition.LeftSide, QTabBar.ButtonPosition.RightSide):
-            self.tabs.tabBar().setTabButton(0, side, None)
+        self.notes_view = NotesView(self.annotation_editor, library.catalog)
+        self.notes_view.open_requested.connect(self.open_annotation)
+        self.tabs.addTab(self.notes_view, "Notes")
+        self.tabs.setTabToolTip(1, "Every note and highlight, across the library")
+        for tab in (0, 1):  # the library and the notes stay
+            for side in (QTabBar.ButtonPosition.LeftSide, QTabBar.ButtonPosition.RightSide):
+                self.tabs.tabBar().setTabButton(tab, side, None)
         self.tabs.tabCloseRequested.connect(self.on_tab_close_requested)
         self._render_service: RenderService | None = None
         self.setCentralWidget(self.tabs)
@@ -191,6 +206,17 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         edit_menu = bar.addMenu("&Edit")
+        stack = self.annotation_editor.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        # Ctrl+Shift+Z everywhere, and the platform's own (Ctrl+Y on Windows) too.
+        self.redo_action.setShortcuts(
+            [QKeySequence("Ctrl+Shift+Z"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)]
+        )
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
         self._action(edit_menu, "&Find…", self.find, QKeySequence.StandardKey.Find)
         self._action(edit_menu, "Find &Next", self.find_next, QKeySequence.StandardKey.FindNext)
         self._action(
@@ -230,6 +256,9 @@ class MainWindow(QMainWindow):
 
         go_menu = bar.addMenu("&Go")
         self._action(go_menu, "&Library", lambda: self.tabs.setCurrentIndex(0), "Ctrl+L")
+        self._action(
+            go_menu, "N&otes", lambda: self.tabs.setCurrentWidget(self.notes_view), "Ctrl+Shift+N"
+        )
         self._action(go_menu, "&Next Search Hit", self.next_hit, "F8")
         self._action(go_menu, "&Previous Search Hit", self.previous_hit, "Shift+F8")
         self._action(go_menu, "Close &Tab", self.close_current_tab, QKeySequence.StandardKey.Close)
@@ -453,7 +482,13 @@ class MainWindow(QMainWindow):
         view = next((v for v in self.document_views() if v.resource.id == resource_id), None)
         if view is None:
             path = str(self._library.catalog.path_of(resource))
-            view = DocumentView(resource, path, self.render_service(), analyse=_hit_analysis())
+            view = DocumentView(
+                resource,
+                path,
+                self.render_service(),
+                analyse=_hit_analysis(),
+                editor=self.annotation_editor,
+            )
             view.page_changed.connect(lambda number, rid=resource_id: self._page_read(rid, number))
             view.external_link_requested.connect(self.link_opener.open)
             index = self.tabs.addTab(view, resource.title)
@@ -472,6 +507,16 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, land)
         self._remember(resource_id, page)
         return view
+
+    def open_annotation(self, resource_id: str, page: int, annotation_id: str) -> None:
+        """Open a document at an annotation, chosen in its notes panel."""
+        view = self.open_document(resource_id, page)
+        if view.notes is not None:
+            notes = view.notes
+            QTimer.singleShot(0, lambda: (notes.choose(annotation_id), notes.show_panel()))
+
+    def on_save_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 20_000)
 
     def current_document(self) -> DocumentView | None:
         view = self.tabs.currentWidget()
@@ -601,7 +646,10 @@ class MainWindow(QMainWindow):
     # Indexing
 
     def start_indexing(self, rebuild: bool = False) -> None:
-        if self._closing or (self._indexing is not None and self._indexing.isRunning()):
+        if self._closing:
+            return
+        if self._indexing is not None and self._indexing.isRunning():
+            self._index_again = True  # notes changed while indexing: once more after
             return
         if rebuild:
             self.runner.shutdown()
@@ -636,6 +684,9 @@ class MainWindow(QMainWindow):
 
     def on_index_finished(self, _report: object) -> None:
         self.progress.hide()
+        if self._index_again:
+            self._index_again = False
+            QTimer.singleShot(0, self.start_indexing)
         if self.search_field.text().strip():
             self.runner.set_query(self.search_field.text())  # results now include new pages
 

@@ -1,14 +1,17 @@
 """One page of an open document: its pixels once rendered (a placeholder until then),
-with search hits, find matches and the text selection marked over them."""
+with the reader's annotations, search hits, find matches and the text selection
+marked over them."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QWidget
 
+from reader_app.annotations import COLOURS, Annotation
 from reader_app.documents import Box, PageLayout
 
+NOTE_SIZE = 16.0  # points: the square of a note pinned to the page, or a highlight's note mark
 A4 = (595.0, 842.0)  # points: the size a page is laid out at until its own is known
 
 # Marks are multiplied into the page, so the text under them stays as dark as it was.
@@ -27,6 +30,8 @@ class PageWidget(QWidget):
         self.size_points = A4
         self.layout_info: PageLayout | None = None  # words and links, once known
         self.marks: dict[str, list[Box]] = {}
+        self.annotations: list[Annotation] = []
+        self.chosen_annotation: str | None = None
         self._pixmap: QPixmap | None = None
         self._message = f"Page {number}"
         # The document view handles the mouse for all pages (selection runs across them).
@@ -61,6 +66,20 @@ class PageWidget(QWidget):
             self.marks[kind] = boxes
             self.update()
 
+    def set_annotations(self, items: list[Annotation], chosen: str | None) -> None:
+        if items != self.annotations or chosen != self.chosen_annotation:
+            self.annotations, self.chosen_annotation = items, chosen
+            self.update()
+
+    def annotation_at(self, x: float, y: float) -> Annotation | None:
+        """The annotation under a point of the page (in points); notes first, as they
+        sit on top, then the most recent."""
+        for item in sorted(self.annotations, key=lambda a: (a.kind != "page-note", a.created)):
+            boxes = [*item.quads, *([note_mark(item)] if item.body and item.quads else [])]
+            if any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes):
+                return item
+        return None
+
     def box_rect(self, box: Box) -> QRectF:
         s = self.scale
         return QRectF(box[0] * s, box[1] * s, (box[2] - box[0]) * s, (box[3] - box[1]) * s)
@@ -80,7 +99,65 @@ class PageWidget(QWidget):
                 self._message,
             )
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
+        for item in self.annotations:
+            if item.kind in ("highlight", "note"):
+                for box in item.quads:
+                    painter.fillRect(self.box_rect(box), QColor(COLOURS[item.color]))
         for kind, colour in MARK_COLOURS.items():
             for box in self.marks.get(kind, ()):
                 painter.fillRect(self.box_rect(box), colour)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for item in self.annotations:
+            self._paint_annotation(painter, item)
         painter.end()
+
+    def _paint_annotation(self, painter: QPainter, item: Annotation) -> None:
+        colour = QColor(COLOURS[item.color])
+        if item.kind == "underline":
+            thickness = max(1.5, 1.2 * self.scale)
+            for box in item.quads:
+                rect = self.box_rect(box)
+                painter.fillRect(
+                    QRectF(rect.left(), rect.bottom() - thickness, rect.width(), thickness),
+                    colour.darker(130),
+                )
+        if item.kind == "page-note" and item.quads:
+            self._paint_note_mark(painter, self.box_rect(item.quads[0]), colour)
+        elif item.body and item.quads:
+            self._paint_note_mark(painter, self.box_rect(note_mark(item)), colour)
+        if item.id == self.chosen_annotation:
+            painter.setPen(QPen(QColor("#1a56c4"), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            boxes = item.quads[:1] if item.kind == "page-note" else item.quads
+            for box in boxes:
+                painter.drawRect(self.box_rect(box).adjusted(-2, -2, 2, 2))
+
+    @staticmethod
+    def _paint_note_mark(painter: QPainter, rect: QRectF, colour: QColor) -> None:
+        """A sticky note with a folded corner, as PDF readers draw one."""
+        fold = rect.width() * 0.3
+        shape = QPolygonF(
+            [
+                rect.topLeft(),
+                rect.topRight(),
+                QPointF(rect.right(), rect.bottom() - fold),
+                QPointF(rect.right() - fold, rect.bottom()),
+                rect.bottomLeft(),
+            ]
+        )
+        painter.setPen(QPen(colour.darker(170), 1))
+        painter.setBrush(colour)
+        painter.drawPolygon(shape)
+        painter.setPen(QPen(colour.darker(200), 1))
+        for row in (0.3, 0.5):
+            y = rect.top() + rect.height() * row
+            painter.drawLine(QPointF(rect.left() + 3, y), QPointF(rect.right() - 3, y))
+
+
+def note_mark(item: Annotation) -> Box:
+    """Where the mark of a highlight's note goes: just right of its first line."""
+    _x0, y0, x1, _y1 = item.quads[0]
+    if item.kind == "page-note":
+        return item.quads[0]
+    return (x1 + 2, y0 - NOTE_SIZE / 2, x1 + 2 + NOTE_SIZE, y0 + NOTE_SIZE / 2)

@@ -54,7 +54,9 @@ def test_closing_a_tab(qtbot, window) -> None:
     view = window.open_document("reset-pillar", 1)
     window.tabs.tabCloseRequested.emit(window.tabs.indexOf(view))
     assert window.document_views() == []
-    assert window.tabs.count() == 1  # the library tab cannot be closed
+    for permanent in (0, 1):  # the library and the notes cannot be closed
+        window.tabs.tabCloseRequested.emit(permanent)
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Library", "Notes"]
 
 
 def test_infographic_alt_text_is_on_the_page(qtbot, window, library) -> None:

@@ -1,0 +1,237 @@
+"""Annotating an open document: the toolbar buttons and shortcuts that highlight,
+underline or note the selected text, notes pinned to a point of a page, the
+annotations drawn over the pages, and the side panel that lists them."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QPointF, Qt
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
+from PySide6.QtWidgets import QMenu, QToolBar, QToolButton, QToolTip
+
+from reader_app.annotations import COLOURS, Annotation
+from reader_app.gui.annotation_editing import AnnotationEditor, NewAnnotation
+from reader_app.gui.annotation_panel import AnnotationPanel
+from reader_app.gui.page_widget import NOTE_SIZE, PageWidget
+from reader_app.page_text import quote_of
+
+if TYPE_CHECKING:
+    from reader_app.gui.document_view import DocumentView
+
+SHORTCUTS = {"highlight": "Ctrl+Shift+H", "underline": "Ctrl+Shift+U", "note": "Ctrl+Shift+M"}
+TOOLTIP_CHARS = 600
+
+
+def colour_icon(name: str) -> QIcon:
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(QColor(COLOURS[name]))
+    return QIcon(pixmap)
+
+
+def plain_tooltip(text: str) -> str:
+    """A tool tip that shows ``text`` as typed: Qt would read markup in it as rich text."""
+    if len(text) > TOOLTIP_CHARS:
+        text = text[:TOOLTIP_CHARS] + "\N{HORIZONTAL ELLIPSIS}"
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
+
+
+class AnnotationTools(QObject):
+    def __init__(self, view: DocumentView, editor: AnnotationEditor) -> None:
+        super().__init__(view)
+        self.view, self.editor = view, editor
+        self.colour = "yellow"  # the last colour chosen, used for the next highlight
+        self.chosen: str | None = None
+        self.items: list[Annotation] = []
+        self.panel = AnnotationPanel(editor, view.resource)
+        self.panel.go_to.connect(self.go_to)
+        self.panel.current_changed.connect(self.on_chosen)
+        editor.changed.connect(self.on_changed)
+        editor.failed.connect(self.on_failed)
+        self.actions: dict[str, QAction] = {}
+        self.reload()
+
+    # Building (called by the view)
+
+    def add_to_toolbar(self, bar: QToolBar) -> None:
+        bar.addSeparator()
+        for kind, label, tip in (
+            ("highlight", "Highlight", "Highlight the selected text"),
+            ("underline", "Underline", "Underline the selected text"),
+            ("note", "Note", "Highlight the selected text and write a note on it"),
+        ):
+            action = QAction(label, self.view)
+            action.setShortcut(QKeySequence(SHORTCUTS[kind]))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setToolTip(f"{tip} ({action.shortcut().toString()})")
+            action.triggered.connect(lambda _=False, k=kind: self.annotate_selection(k))
+            self.view.addAction(action)  # the shortcut works wherever the focus is in the view
+            bar.addAction(action)
+            bar.widgetForAction(action).setAccessibleName(label)
+            self.actions[kind] = action
+        self.colour_button = QToolButton(accessibleName="Highlight colour")
+        self.colour_button.setToolTip("The colour of new highlights")
+        self.colour_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.colour_button)
+        for name in COLOURS:
+            menu.addAction(colour_icon(name), name.capitalize(), lambda n=name: self.set_colour(n))
+        self.colour_button.setMenu(menu)
+        self.set_colour(self.colour)
+        bar.addWidget(self.colour_button)
+        self.on_selection_changed(self.view.selected_text())
+
+    def set_colour(self, name: str) -> None:
+        self.colour = name
+        if hasattr(self, "colour_button"):
+            self.colour_button.setIcon(colour_icon(name))
+            self.colour_button.setText(name.capitalize())
+            self.colour_button.setToolTip(f"The colour of new highlights: {name}")
+
+    def on_selection_changed(self, text: str) -> None:
+        for action in self.actions.values():
+            action.setEnabled(bool(text))
+
+    def add_menu_items(self, menu: QMenu, page: PageWidget | None, at: QPointF | None) -> None:
+        """The context menu's annotation entries, for the point right-clicked."""
+        menu.addSeparator()
+        selected = bool(self.view.selected_text())
+        for kind, label in (("highlight", "Highlight"), ("underline", "Underline")):
+            action = menu.addAction(label, lambda k=kind: self.annotate_selection(k))
+            action.setEnabled(selected)
+        colours = menu.addMenu("Highlight in Colour")
+        colours.setEnabled(selected)
+        for name in COLOURS:
+            colours.addAction(
+                colour_icon(name),
+                name.capitalize(),
+                lambda n=name: (self.set_colour(n), self.annotate_selection("highlight")),
+            )
+        menu.addAction(
+            "Add Note to Selection…", lambda: self.annotate_selection("note")
+        ).setEnabled(selected)
+        if page is not None and at is not None:
+            menu.addAction("Add Note Here…", lambda: self.add_page_note(page.number, at))
+            found = page.annotation_at(at.x(), at.y())
+            if found is not None:
+                menu.addSeparator()
+                menu.addAction("Edit Note…", lambda: self.choose(found.id, edit=True))
+                recolour = menu.addMenu("Change Colour")
+                for name in COLOURS:
+                    recolour.addAction(
+                        colour_icon(name),
+                        name.capitalize(),
+                        lambda n=name: self.editor.edit(found.id, color=n),
+                    )
+                menu.addAction("Delete Annotation", lambda: self.editor.delete([found.id]))
+        menu.addAction("Note on the Whole Document…", self.panel.add_document_note)
+
+    # Making annotations
+
+    def annotate_selection(self, kind: str) -> list[Annotation]:
+        """Highlight, underline or note the selected words: one annotation per page."""
+        ranges = self.view.selected_ranges()
+        wanted = []
+        for page, start, end in ranges:
+            assert page.layout_info is not None
+            exact, prefix, suffix, quads = quote_of(page.layout_info.words, start, end)
+            wanted.append(
+                NewAnnotation(
+                    self.view.resource.id,
+                    self.view.resource.sha256,
+                    kind,
+                    page.number,
+                    quads=tuple(quads),
+                    exact=exact,
+                    prefix=prefix,
+                    suffix=suffix,
+                    color=self.colour,
+                )
+            )
+        made = self.editor.create(wanted) if wanted else None
+        if made:
+            self.view.clear_selection()
+            self.show_panel()
+            self.choose(made[0].id, edit=kind == "note")
+        return made or []
+
+    def add_page_note(self, number: int, at: QPointF) -> Annotation | None:
+        """A note pinned to a point of a page (its top left corner there)."""
+        box = (at.x(), at.y(), at.x() + NOTE_SIZE, at.y() + NOTE_SIZE)
+        made = self.editor.create(
+            [
+                NewAnnotation(
+                    self.view.resource.id,
+                    self.view.resource.sha256,
+                    "page-note",
+                    number,
+                    quads=(box,),
+                    color=self.colour,
+                )
+            ]
+        )
+        if made:
+            self.show_panel()
+            self.choose(made[0].id, edit=True)
+        return made[0] if made else None
+
+    # Showing them
+
+    def reload(self) -> None:
+        self.items = self.editor.of_resource(self.view.resource.id)
+        self.panel.set_annotations(self.items)
+        self._draw()
+
+    def _draw(self) -> None:
+        by_page: dict[int, list[Annotation]] = {}
+        for item in self.items:
+            if item.page is not None:
+                by_page.setdefault(item.page, []).append(item)
+        for page in self.view.page_labels:
+            page.set_annotations(by_page.get(page.number, []), self.chosen)
+
+    def on_changed(self, resource_ids: set[str]) -> None:
+        if self.view.resource.id in resource_ids:
+            self.reload()
+
+    def on_failed(self, message: str) -> None:
+        if self.view.isVisible():
+            self.panel.show_error(message)
+
+    def on_chosen(self, annotation_id: str | None) -> None:
+        self.chosen = annotation_id
+        self._draw()
+
+    def choose(self, annotation_id: str, edit: bool = False) -> None:
+        self.panel.select(annotation_id)
+        if edit:
+            self.show_panel()
+            self.panel.edit_note()
+
+    def go_to(self, page: int, annotation_id: str) -> None:
+        item = next((a for a in self.items if a.id == annotation_id), None)
+        if item is not None and item.quads and item.page is not None:
+            self.view.ensure_box_visible(item.page, item.quads[0])
+        else:
+            self.view.go_to_page(page)
+        self.chosen = annotation_id
+        self._draw()
+
+    def show_panel(self) -> None:
+        self.view.panel_action.setChecked(True)
+        self.view.side_panel.setCurrentWidget(self.panel)
+
+    def click(self, page: PageWidget, at: QPointF) -> bool:
+        """A click on the page: choose the annotation under it, if any."""
+        found = page.annotation_at(at.x(), at.y())
+        if found is None:
+            return False
+        self.choose(found.id)
+        return True
+
+    def hover(self, page: PageWidget, at: QPointF, global_point: object) -> bool:
+        found = page.annotation_at(at.x(), at.y())
+        if found is None or not found.body:
+            return False
+        QToolTip.showText(global_point, plain_tooltip(found.body), self.view.scroll.viewport())  # type: ignore[arg-type]
+        return True
