@@ -4,7 +4,9 @@ notes on a whole document, each saved the moment it is made.
 An annotation is keyed to the document's content (its SHA-256), not its path, and
 keeps the quoted text with a little context before and after (the W3C Web
 Annotation TextQuoteSelector: exact, prefix, suffix), so it can be found again
-when the document is replaced by a new version.
+when the document is replaced by a new version (see ``reanchor.py``). One whose quote
+is not in the new version is kept, marked ``anchor == "orphaned"``, so the user can be
+shown what could not be placed.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ COLOURS = {
     "orange": "#f19837",
     "grey": "#aaaaaa",
 }
+ANCHORS = ("ok", "orphaned")
 MAX_BODY = 200_000  # characters: a long note, not a book
 MAX_QUOTE = 20_000
 CONTEXT = 32  # characters of prefix and suffix kept around a quote
@@ -55,6 +58,14 @@ class Annotation:
     tags: tuple[str, ...] = ()
     created: str = ""
     updated: str = ""
+    # "orphaned": the quote was not found in the version doc_sha256 names; page is the
+    # page it had before (within the new page count), quads are empty, the quote is kept.
+    anchor: str = "ok"
+    origin_key: str = ""  # for one taken from a PDF: which annotation of which file
+
+    @property
+    def orphaned(self) -> bool:
+        return self.anchor == "orphaned"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -74,6 +85,7 @@ class AnnotationFilter:
     text: str | None = None  # in the quote or the note, ignoring case
     page: int | None = None
     ids: set[str] | None = field(default=None)
+    anchor: str | None = None  # "orphaned": only those not found in a new version
 
 
 def check_color(color: str) -> str:
@@ -89,6 +101,21 @@ def _check_text(body: str, what: str, limit: int) -> str:
     if "\x00" in body:
         raise AnnotationError(f"the {what} contains a NUL character")
     return body
+
+
+@dataclass(frozen=True)
+class Relocation:
+    """Where an annotation goes in another version of its document (``reanchor.py``
+    works these out)."""
+
+    annotation_id: str
+    from_sha256: str  # the version it was worked out from; skipped if that has changed
+    page: int | None
+    quads: tuple[Box, ...]
+    exact: str
+    prefix: str
+    suffix: str
+    orphaned: bool  # the quote was not found: page and quote stay as they were
 
 
 class Annotations:
@@ -112,6 +139,41 @@ class Annotations:
         color: str = "yellow",
         tags: Iterable[str] = (),
     ) -> Annotation:
+        annotation = self.make(
+            resource_id,
+            doc_sha256,
+            kind,
+            page,
+            quads=quads,
+            exact=exact,
+            prefix=prefix,
+            suffix=suffix,
+            body=body,
+            color=color,
+            tags=tags,
+        )
+        self.restore(annotation)
+        stored = self.get(annotation.id)  # with tags spelled as the store already had them
+        assert stored is not None
+        return stored
+
+    @staticmethod
+    def make(
+        resource_id: str,
+        doc_sha256: str,
+        kind: str,
+        page: int | None,
+        *,
+        quads: Sequence[Box] = (),
+        exact: str = "",
+        prefix: str = "",
+        suffix: str = "",
+        body: str = "",
+        color: str = "yellow",
+        tags: Iterable[str] = (),
+        origin_key: str = "",
+    ) -> Annotation:
+        """A new annotation, checked and given an id, but not stored (see ``add``)."""
         if kind not in KINDS:
             raise AnnotationError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
         if kind == "document-note":
@@ -121,7 +183,7 @@ class Annotations:
         if kind in ("highlight", "underline") and not exact:
             raise AnnotationError(f"a {kind} needs the text it marks")
         stamp = now()
-        annotation = Annotation(
+        return Annotation(
             id=uuid.uuid4().hex,
             resource_id=resource_id,
             doc_sha256=doc_sha256,
@@ -136,36 +198,99 @@ class Annotations:
             tags=_unique_tags(tags),
             created=stamp,
             updated=stamp,
+            origin_key=origin_key,
         )
-        self.restore(annotation)
-        stored = self.get(annotation.id)  # with tags spelled as the store already had them
-        assert stored is not None
-        return stored
 
     def restore(self, annotation: Annotation) -> None:
         """Store an annotation exactly as given (its id too): adding, and undoing a delete."""
         with self._store.transaction():
+            self._insert(annotation)
+
+    def take(self, made: Iterable[Annotation]) -> list[Annotation]:
+        """Store annotations made from another source, each with an ``origin_key``, in one
+        transaction, leaving out any whose origin this resource already has; returns
+        those stored."""
+        taken: list[Annotation] = []
+        with self._store.transaction():
+            for annotation in made:
+                if not annotation.origin_key:
+                    raise AnnotationError("an annotation taken from elsewhere needs its origin")
+                if self._store.query(
+                    "SELECT 1 FROM annotations WHERE resource_id = ? AND origin_key = ?",
+                    (annotation.resource_id, annotation.origin_key),
+                ):
+                    continue
+                self._insert(annotation)
+                taken.append(annotation)
+        return [a for a in (self.get(t.id) for t in taken) if a is not None]
+
+    def stale(self, resource_id: str, doc_sha256: str) -> list[Annotation]:
+        """A resource's annotations made on another version of its document than
+        ``doc_sha256`` (its current one): those to re-anchor (see ``reanchor.py``)."""
+        return self._select(["a.resource_id = ?", "a.doc_sha256 != ?"], [resource_id, doc_sha256])
+
+    def has_stale(self, resource_id: str, doc_sha256: str) -> bool:
+        """Whether ``stale`` would find any; cheap enough to ask on every open."""
+        return bool(
             self._store.query(
-                """INSERT INTO annotations(id, resource_id, doc_sha256, kind, page, quads,
-                       exact, prefix, suffix, body, color, created, updated)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    annotation.id,
-                    annotation.resource_id,
-                    annotation.doc_sha256,
-                    annotation.kind,
-                    annotation.page,
-                    json.dumps([list(q) for q in annotation.quads]),
-                    annotation.exact,
-                    annotation.prefix,
-                    annotation.suffix,
-                    annotation.body,
-                    annotation.color,
-                    annotation.created,
-                    annotation.updated,
-                ),
+                "SELECT 1 FROM annotations WHERE resource_id = ? AND doc_sha256 != ? LIMIT 1",
+                (resource_id, doc_sha256),
             )
-            self._set_tags(annotation.id, annotation.tags)
+        )
+
+    def relocate(self, doc_sha256: str, moves: Iterable[Relocation]) -> list[str]:
+        """Move annotations to version ``doc_sha256`` of their document, in one
+        transaction. A move is skipped if its annotation is gone or no longer on the
+        version the move was worked out from. Returns the ids moved. Not an edit:
+        ``updated`` stays as it was."""
+        moved: list[str] = []
+        with self._store.transaction():
+            for move in moves:
+                quads = () if move.orphaned else move.quads
+                self._store.query(
+                    """UPDATE annotations SET doc_sha256 = ?, page = ?, quads = ?, exact = ?,
+                           prefix = ?, suffix = ?, anchor = ?
+                       WHERE id = ? AND doc_sha256 = ?""",
+                    (
+                        doc_sha256,
+                        move.page,
+                        json.dumps([list(q) for q in quads]),
+                        move.exact,
+                        move.prefix[-CONTEXT:],
+                        move.suffix[:CONTEXT],
+                        "orphaned" if move.orphaned else "ok",
+                        move.annotation_id,
+                        move.from_sha256,
+                    ),
+                )
+                if self._store.query("SELECT changes()")[0][0]:
+                    moved.append(move.annotation_id)
+        return moved
+
+    def _insert(self, annotation: Annotation) -> None:
+        self._store.query(
+            """INSERT INTO annotations(id, resource_id, doc_sha256, kind, page, quads,
+                   exact, prefix, suffix, body, color, created, updated, anchor, origin_key)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                annotation.id,
+                annotation.resource_id,
+                annotation.doc_sha256,
+                annotation.kind,
+                annotation.page,
+                json.dumps([list(q) for q in annotation.quads]),
+                annotation.exact,
+                annotation.prefix,
+                annotation.suffix,
+                annotation.body,
+                annotation.color,
+                annotation.created,
+                annotation.updated,
+                annotation.anchor,
+                annotation.origin_key or None,
+            ),
+        )
+        self._set_tags(annotation.id, annotation.tags)
 
     def edit(
         self,
@@ -219,6 +344,7 @@ class Annotations:
             ("a.color", where.color),
             ("a.kind", where.kind),
             ("a.page", where.page),
+            ("a.anchor", where.anchor),
         ):
             if value is not None:
                 clauses.append(f"{column} = ?")
@@ -232,9 +358,13 @@ class Annotations:
         if where.text:
             clauses.append("(instr(lower(a.exact), ?) > 0 OR instr(lower(a.body), ?) > 0)")
             params += [where.text.lower()] * 2
+        return self._select(clauses, params)
+
+    def _select(self, clauses: list[str], params: list[Any]) -> list[Annotation]:
         rows = self._store.query(
             f"""SELECT a.id, a.resource_id, a.doc_sha256, a.kind, a.page, a.quads, a.exact,
                        a.prefix, a.suffix, a.body, a.color, a.created, a.updated,
+                       a.anchor, a.origin_key,
                        (SELECT group_concat(t.name, char(31)) FROM annotation_tags at
                         JOIN tags t ON t.id = at.tag_id WHERE at.annotation_id = a.id)
                 FROM annotations a
@@ -287,6 +417,8 @@ def _row(row: tuple[Any, ...]) -> Annotation:
         color,
         created,
         updated,
+        anchor,
+        origin_key,
         tags,
     ) = row
     return Annotation(
@@ -304,4 +436,6 @@ def _row(row: tuple[Any, ...]) -> Annotation:
         tags=tuple(sorted(tags.split("\x1f"), key=str.casefold)) if tags else (),
         created=created,
         updated=updated,
+        anchor=anchor,
+        origin_key=origin_key or "",
     )

@@ -1,4 +1,5 @@
-"""``reader-app note``: add, list, edit and delete annotations from the command line."""
+"""``reader-app note``: add, list, edit and delete annotations from the command line;
+re-anchor them in a new version of their document; take in those a PDF already has."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from reader_app.annotations import (
 from reader_app.cli_output import print_json
 from reader_app.documents import anchor_quote
 from reader_app.library import Library
+from reader_app.pdf_annotations import read_pdf_annotations, take_into_store
+from reader_app.reanchor import ReanchorReport, apply_placements, plan_reanchor
 from reader_app.worker import run_isolated
 
 
@@ -41,6 +44,7 @@ def add_parser(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     p.add_argument("--pillar", metavar="P")
     p.add_argument("--tag", metavar="T")
     p.add_argument("--color", metavar="C", help=colours)
+    p.add_argument("--orphaned", action="store_true", help="only those not found in a new version")
     p.add_argument("--json", action="store_true", help="print a JSON array")
 
     p = actions.add_parser("edit", help="change a note's text, colour or tags")
@@ -55,6 +59,18 @@ def add_parser(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     p.add_argument("note_id")
     p.add_argument("--json", action="store_true", help="print the deleted annotation as JSON")
 
+    p = actions.add_parser(
+        "reanchor", help="place a resource's notes made on an older version in its current one"
+    )
+    p.add_argument("id", help="the resource")
+    p.add_argument("--json", action="store_true", help="print what happened as JSON")
+
+    p = actions.add_parser(
+        "import-pdf", help="take in the highlights and notes the resource's PDF already has"
+    )
+    p.add_argument("id", help="the resource")
+    p.add_argument("--json", action="store_true", help="print how many were taken as JSON")
+
 
 def cmd_note(library: Library, args: argparse.Namespace) -> int:
     notes = Annotations(library.store)
@@ -65,6 +81,10 @@ def cmd_note(library: Library, args: argparse.Namespace) -> int:
         annotation = notes.edit(args.note_id, body=args.text, color=args.color, tags=tags)
     elif args.note_command == "delete":
         annotation = notes.delete(args.note_id)
+    elif args.note_command == "reanchor":
+        return _reanchor(library, notes, args)
+    elif args.note_command == "import-pdf":
+        return _import_pdf(library, notes, args)
     else:
         return _list(library, notes, args)
     # Printed only now: the change is committed by the time its id is shown.
@@ -104,7 +124,11 @@ def _add(library: Library, notes: Annotations, args: argparse.Namespace) -> Anno
 
 
 def _list(library: Library, notes: Annotations, args: argparse.Namespace) -> int:
-    where = AnnotationFilter(tag=args.tag, color=args.color.lower() if args.color else None)
+    where = AnnotationFilter(
+        tag=args.tag,
+        color=args.color.lower() if args.color else None,
+        anchor="orphaned" if args.orphaned else None,
+    )
     if args.resource:
         where.resource_ids = {library.resource(args.resource).id}
     if args.pillar:
@@ -120,7 +144,55 @@ def _list(library: Library, notes: Annotations, args: argparse.Namespace) -> int
         where_in = f"p. {a.page}" if a.page else "document"
         quote = f' "{a.exact}"' if a.exact else ""
         tags = f"  [{', '.join(a.tags)}]" if a.tags else ""
-        print(f"{a.id}  {a.resource_id} {where_in} {a.kind} {a.color}{quote}{tags}")
+        lost = "  (not found in the current version)" if a.orphaned else ""
+        print(f"{a.id}  {a.resource_id} {where_in} {a.kind} {a.color}{quote}{tags}{lost}")
         if a.body:
             print(f"    {a.body}")
+    return 0
+
+
+def _reanchor(library: Library, notes: Annotations, args: argparse.Namespace) -> int:
+    resource = library.resource(args.id)
+    stale = notes.stale(resource.id, resource.sha256)
+    report = ReanchorReport()
+    if stale:
+        path = str(library.catalog.path_of(resource))
+        placements = run_isolated(plan_reanchor, path, stale)
+        report = apply_placements(notes, placements, resource.sha256)
+    if args.json:
+        print_json({"resource_id": resource.id, "doc_sha256": resource.sha256, **report.to_dict()})
+        return 0
+    if not stale:
+        print(f"{resource.id}: every note is on the current version")
+        return 0
+    counts = report.to_dict()
+    print(
+        f"{resource.id}: {counts['placed']} found on their page, {counts['moved']} moved, "
+        f"{counts['kept']} not tied to text, {counts['orphaned']} not found"
+        + (f", {counts['skipped']} changed meanwhile" if counts["skipped"] else "")
+    )
+    for p in report.moved:
+        print(f"  moved     {p.annotation_id}  p. {p.old_page} -> p. {p.page}  {p.reason}")
+    for p in report.orphaned:
+        print(f'  not found {p.annotation_id}  p. {p.old_page} "{p.exact}"')
+    return 0
+
+
+def _import_pdf(library: Library, notes: Annotations, args: argparse.Namespace) -> int:
+    resource = library.resource(args.id)
+    if resource.media_type != "application/pdf":
+        raise AnnotationError(f"{resource.id} is not a PDF, so it has no PDF annotations")
+    path = str(library.catalog.path_of(resource))
+    embedded = run_isolated(read_pdf_annotations, path)
+    report = take_into_store(notes, resource.id, resource.sha256, embedded)
+    if args.json:
+        print_json({"resource_id": resource.id, "found": len(embedded), **report.to_dict()})
+        return 0
+    print(
+        f"{resource.id}: {len(report.taken)} taken from the PDF, "
+        f"{report.skipped} taken before"
+        + (f", {len(report.refused)} refused" if report.refused else "")
+    )
+    for why in report.refused:
+        print(f"  refused {why}")
     return 0

@@ -277,3 +277,87 @@ def _quote_boxes(page: Any, wanted: str, matrix: Any) -> list[Box]:
             return line_boxes(words[i : i + len(needle)])
     found = page.search_for(wanted)
     return [_box(found[0], matrix)] if found else []
+
+
+Word = tuple[float, float, float, float, str, int, int]  # x0, y0, x1, y1, text, block, line
+
+
+def document_words(path: str | Path) -> list[list[Word]]:
+    """The words of every page, in reading order, boxed on the page as shown (as
+    ``anchor_quote`` sees them: a word broken by a hyphen at a line's end stays two)."""
+    import pymupdf
+
+    with _open(path) as doc:
+        pages = []
+        for page in doc:
+            matrix = page.rotation_matrix
+            pages.append(
+                [
+                    (*_box(pymupdf.Rect(w[:4]), matrix), w[4], w[5], w[6])
+                    for w in page.get_text("words", flags=pymupdf.TEXT_DEHYPHENATE)
+                ]
+            )
+        return pages
+
+
+@dataclass
+class PdfAnnotation:
+    """One annotation as a PDF has it, read without changing the file. What the PDF
+    says is passed on unchecked (``pdf_annotations.py`` makes sense of it)."""
+
+    page: int  # 1-based
+    xref: int  # 0 when the annotation is not an object of its own
+    subtype: str  # the PDF's name for it: Highlight, Underline, Text, FreeText...
+    rect: Box  # on the page as shown
+    quads: list[Box]  # one per QuadPoints quadrilateral, on the page as shown
+    content: str
+    author: str
+    color: list[Any]  # the stroke colour, else the fill colour, as the PDF gives it
+
+
+def pdf_annotations(path: str | Path) -> list[PdfAnnotation]:
+    """The annotations of a PDF, page by page; one that cannot be read is left out."""
+    import pymupdf
+
+    marked_by_quads = {
+        pymupdf.PDF_ANNOT_HIGHLIGHT,
+        pymupdf.PDF_ANNOT_UNDERLINE,
+        pymupdf.PDF_ANNOT_SQUIGGLY,
+        pymupdf.PDF_ANNOT_STRIKE_OUT,
+    }
+    found: list[PdfAnnotation] = []
+    with _open(path) as doc:
+        if not doc.is_pdf:
+            return found
+        for page in doc:
+            matrix = page.rotation_matrix
+            try:
+                annots = list(page.annots())
+            except Exception:
+                continue  # a page whose annotations MuPDF cannot list
+            for annot in annots:
+                try:
+                    corners = (annot.vertices or []) if annot.type[0] in marked_by_quads else []
+                    quads = []
+                    for i in range(0, len(corners) - 3, 4):
+                        xs = [float(x) for x, _y in corners[i : i + 4]]
+                        ys = [float(y) for _x, y in corners[i : i + 4]]
+                        rect = pymupdf.Rect(min(xs), min(ys), max(xs), max(ys))
+                        quads.append(_box(rect, matrix))
+                    colors = annot.colors or {}
+                    info = annot.info or {}
+                    found.append(
+                        PdfAnnotation(
+                            page=page.number + 1,
+                            xref=annot.xref,
+                            subtype=annot.type[1],
+                            rect=_box(annot.rect, matrix),
+                            quads=quads,
+                            content=str(info.get("content") or ""),
+                            author=str(info.get("title") or ""),
+                            color=list(colors.get("stroke") or colors.get("fill") or []),
+                        )
+                    )
+                except Exception:
+                    continue  # an annotation too broken to read is one the reader misses
+    return found

@@ -53,6 +53,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX annotation_tags_by_tag ON annotation_tags(tag_id)",
     ),
+    # 3: re-anchoring in a new version of a document, and annotations taken from a PDF.
+    # anchor: 'orphaned' when the quoted text was not found in the version doc_sha256
+    # names (the annotation keeps its quote and old page so it stays listed).
+    # origin_key: where an annotation taken from a PDF came from, so it is taken once.
+    (
+        """ALTER TABLE annotations ADD COLUMN anchor TEXT NOT NULL DEFAULT 'ok'
+            CHECK (anchor IN ('ok', 'orphaned'))""",
+        "ALTER TABLE annotations ADD COLUMN origin_key TEXT",
+        "CREATE INDEX annotations_by_version ON annotations(resource_id, doc_sha256)",
+        """CREATE UNIQUE INDEX annotations_by_origin ON annotations(resource_id, origin_key)
+            WHERE origin_key IS NOT NULL""",
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -137,7 +137,7 @@ def test_annotations_survive_a_reopen(tmp_path) -> None:
 
 
 def test_a_version_1_database_is_upgraded_keeping_its_data(tmp_path) -> None:
-    from reader_app.migrations import MIGRATIONS
+    from reader_app.migrations import LATEST_VERSION, MIGRATIONS
 
     path = tmp_path / "old.sqlite3"
     db = sqlite3.connect(path)
@@ -149,6 +149,6 @@ def test_a_version_1_database_is_upgraded_keeping_its_data(tmp_path) -> None:
     db.commit()
     db.close()
     with Store(path) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == LATEST_VERSION
         assert store.tags_of("r") == ["kept"]
         assert highlight(Annotations(store)).resource_id == "digital-poverty"
