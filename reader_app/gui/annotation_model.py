@@ -25,6 +25,10 @@ def one_line(text: str, limit: int = CELL_CHARS) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
 
 
+def quoted(text: str) -> str:
+    return f"\N{LEFT DOUBLE QUOTATION MARK}{one_line(text)}\N{RIGHT DOUBLE QUOTATION MARK}"
+
+
 def where(annotation: Annotation) -> str:
     return "whole document" if annotation.page is None else f"page {annotation.page}"
 
@@ -132,7 +136,7 @@ class AnnotationCardDelegate(QStyledItemDelegate):
         heading = f"{where(item).capitalize()} · {KIND_NAMES.get(item.kind, item.kind)}"
         lines: list[tuple[QFont, str]] = [(bold, heading)]
         if item.exact:
-            lines.append((italic, f"\N{LEFT DOUBLE QUOTATION MARK}{one_line(item.exact)}"))
+            lines.append((italic, quoted(item.exact)))
         if item.body:
             lines.append((option.font, one_line(item.body)))
         if item.tags:

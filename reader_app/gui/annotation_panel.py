@@ -36,6 +36,8 @@ from reader_app.gui.annotation_model import (
     ANNOTATION_ROLE,
     AnnotationCardDelegate,
     AnnotationModel,
+    one_line,
+    quoted,
     where,
 )
 
@@ -264,7 +266,7 @@ class AnnotationPanel(QWidget):
             self.heading.setText("Choose an annotation to edit its note, tags and colour")
             self._set_note_text("")
         else:
-            quote = f": \N{LEFT DOUBLE QUOTATION MARK}{item.exact}\N{RIGHT DOUBLE QUOTATION MARK}"
+            quote = f": {quoted(one_line(item.exact, 160))}"
             self.heading.setText(
                 f"{where(item).capitalize()}, {KIND_NAMES[item.kind]}{quote if item.exact else ''}"
             )

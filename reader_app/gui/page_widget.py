@@ -75,7 +75,7 @@ class PageWidget(QWidget):
         """The annotation under a point of the page (in points); notes first, as they
         sit on top, then the most recent."""
         for item in sorted(self.annotations, key=lambda a: (a.kind != "page-note", a.created)):
-            boxes = [*item.quads, *([note_mark(item)] if item.body and item.quads else [])]
+            boxes = [*item.quads, *([self.note_mark(item)] if has_mark(item) else [])]
             if any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes):
                 return item
         return None
@@ -122,16 +122,25 @@ class PageWidget(QWidget):
                     QRectF(rect.left(), rect.bottom() - thickness, rect.width(), thickness),
                     colour.darker(130),
                 )
-        if item.kind == "page-note" and item.quads:
-            self._paint_note_mark(painter, self.box_rect(item.quads[0]), colour)
-        elif item.body and item.quads:
-            self._paint_note_mark(painter, self.box_rect(note_mark(item)), colour)
+        if has_mark(item):
+            self._paint_note_mark(painter, self.box_rect(self.note_mark(item)), colour)
         if item.id == self.chosen_annotation:
             painter.setPen(QPen(QColor("#1a56c4"), 2))
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            boxes = item.quads[:1] if item.kind == "page-note" else item.quads
+            boxes = [self.note_mark(item)] if item.kind == "page-note" else item.quads
             for box in boxes:
                 painter.drawRect(self.box_rect(box).adjusted(-2, -2, 2, 2))
+
+    def note_mark(self, item: Annotation) -> Box:
+        """Where a note's mark goes: a pinned note's point (the top left corner when none
+        was given, as from the command line), else in the right margin beside the first
+        line of the highlight, where it covers no text."""
+        if item.kind == "page-note":
+            return item.quads[0] if item.quads else (6.0, 6.0, 6.0 + NOTE_SIZE, 6.0 + NOTE_SIZE)
+        _x0, y0, _x1, y1 = item.quads[0]
+        x = self.size_points[0] - NOTE_SIZE - 6
+        y = (y0 + y1 - NOTE_SIZE) / 2
+        return (x, y, x + NOTE_SIZE, y + NOTE_SIZE)
 
     @staticmethod
     def _paint_note_mark(painter: QPainter, rect: QRectF, colour: QColor) -> None:
@@ -155,9 +164,6 @@ class PageWidget(QWidget):
             painter.drawLine(QPointF(rect.left() + 3, y), QPointF(rect.right() - 3, y))
 
 
-def note_mark(item: Annotation) -> Box:
-    """Where the mark of a highlight's note goes: just right of its first line."""
-    _x0, y0, x1, _y1 = item.quads[0]
-    if item.kind == "page-note":
-        return item.quads[0]
-    return (x1 + 2, y0 - NOTE_SIZE / 2, x1 + 2 + NOTE_SIZE, y0 + NOTE_SIZE / 2)
+def has_mark(item: Annotation) -> bool:
+    """A note on the page, or a highlight with a note, shows a sticky-note mark."""
+    return item.kind == "page-note" or bool(item.body and item.quads)
