@@ -13,7 +13,7 @@ from dataclasses import asdict
 from typing import Any, NoReturn, TextIO
 
 from reader_app import __version__, cli_notes, paths
-from reader_app.annotations import AnnotationError
+from reader_app.annotations import AnnotationError, AnnotationFilter, Annotations
 from reader_app.backups import BackupError
 from reader_app.catalog import KINDS, Resource
 from reader_app.cli_output import print_json
@@ -21,6 +21,7 @@ from reader_app.documents import DocumentError, document_info
 from reader_app.library import Filters, Library, UnknownResourceError
 from reader_app.manifest import ManifestError
 from reader_app.search.errors import IndexBusyError
+from reader_app.search.results import Hit
 from reader_app.store import StoreError, TagError
 from reader_app.worker import WorkerError, run_isolated
 
@@ -263,6 +264,7 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
         raise UsageError("--limit must be at least 1")
     filters = Filters(pillar=args.pillar, kind=args.kind, collection=args.collection, tag=args.tag)
     results = library.search(args.query, filters, limit=args.limit)
+    note_kinds = _note_kinds(library, results.hits)
     hits = [
         {
             "resource_id": hit.resource_id,
@@ -273,6 +275,8 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
             "kind": library.resource(hit.resource_id).kind,
             "pillars": list(library.resource(hit.resource_id).pillars),
             "origin": hit.origin,
+            "annotation_id": hit.annotation_id,
+            "annotation_kind": note_kinds.get(hit.annotation_id or ""),
         }
         for hit in results.hits
         if library.catalog.get(hit.resource_id) is not None
@@ -294,19 +298,36 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
         for resource_id, group in results.grouped():
             print(f"\n{library.resource(resource_id).title} [{resource_id}]")
             for hit in group:
-                print(f"  p. {hit.page}: {emphasise(hit.snippet, hit.spans)}")
+                print(f"  {_where(hit, note_kinds)}: {emphasise(hit.snippet, hit.spans)}")
     else:
         for hit in results.hits:
             resource = library.resource(hit.resource_id)
-            print(f"\n{resource.title}, p. {hit.page} [{resource.id}]")
+            print(f"\n{resource.title}, {_where(hit, note_kinds)} [{resource.id}]")
             print(f"  {emphasise(hit.snippet, hit.spans)}")
     shown = len(results.hits)
     print(
-        f"\n{results.total} matching page{'s' if results.total != 1 else ''}"
+        f"\n{results.total} matching "
+        + ("page or note" if results.total == 1 else "pages and notes")
         + (f", {shown} shown" if shown < results.total else ""),
         file=sys.stderr,
     )
     return 0
+
+
+def _note_kinds(library: Library, hits: list[Hit]) -> dict[str, str]:
+    """The kind of each annotation a hit came from (highlight, page-note, ...)."""
+    ids = {hit.annotation_id for hit in hits if hit.annotation_id}
+    if not ids:
+        return {}
+    return {a.id: a.kind for a in Annotations(library.store).find(AnnotationFilter(ids=ids))}
+
+
+def _where(hit: Hit, note_kinds: dict[str, str]) -> str:
+    """'p. 3' for a page; 'p. 3, highlight' or 'p. 3, page note' for an annotation."""
+    if hit.annotation_id is None:
+        return f"p. {hit.page}"
+    kind = note_kinds.get(hit.annotation_id, "note").replace("-", " ")
+    return kind if kind == "document note" else f"p. {hit.page}, {kind}"
 
 
 def _emphasiser(tty: bool) -> Callable[[str, list[tuple[int, int]]], str]:

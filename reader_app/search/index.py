@@ -1,4 +1,5 @@
-"""The page index: schema, incremental updates from the catalog, and self-repair.
+"""The index of pages and notes: schema, incremental updates from the catalog and the
+user's annotations, and self-repair.
 
 The index is derived data. Anything wrong with it (missing, an older schema,
 damaged files, out of step with the catalog) is fixed by rebuilding from the
@@ -38,11 +39,18 @@ from reader_app.search.errors import IndexBusyError, IndexDamagedError
 from reader_app.search.query import ParsedQuery, clean, parse
 from reader_app.search.results import Hit, SearchResults
 from reader_app.search.snippets import make_matcher, snippet
-from reader_app.search.sources import IndexSource, PageDoc, prepare_pages
+from reader_app.search.sources import (
+    NOTE,
+    IndexSource,
+    NoteDoc,
+    PageDoc,
+    prepare_notes,
+    prepare_pages,
+)
 from reader_app.worker import WorkerPool
 
 # Bump whenever the schema or the analysis changes: the index is then rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 COMMON_TERMS = 400  # the most widespread terms, whose neighbouring pairs are indexed
 COMMON_SAMPLE = 1000  # pages looked at to choose them
 STATE_FILE = "reader-state.json"
@@ -65,8 +73,10 @@ def make_schema() -> Schema:
     # Few fields, no positions and no numeric tiers: each costs the single writer time.
     return Schema(
         rid=ID(stored=True),
+        source=ID(),  # IndexSource.key: what an update deletes and rewrites together
         page=STORED(),
         origin=ID(stored=True),
+        annotation=STORED(),  # the annotation a note document was made from
         title=TEXT(analyzer=terms, phrase=False, field_boost=2.0),
         body=TEXT(analyzer=terms, phrase=False),
         pairs=TEXT(analyzer=terms, phrase=False),
@@ -81,15 +91,17 @@ def make_schema() -> Schema:
 
 @dataclass
 class IndexReport:
-    indexed: list[str] = field(default_factory=list)  # resource ids (re)indexed
+    indexed: list[str] = field(default_factory=list)  # resource ids whose pages were (re)indexed
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (resource id, why)
     pages: int = 0
+    notes_indexed: list[str] = field(default_factory=list)  # resource ids whose notes changed
+    notes: int = 0  # note documents written
     rebuilt: str = ""  # why the whole index was rebuilt, if it was
     cancelled: bool = False
 
 
-Progress = Callable[[int, int], None]  # (pages done, pages total)
+Progress = Callable[[int, int], None]  # (documents done, documents total): pages and notes
 
 
 class SearchIndex:
@@ -172,9 +184,13 @@ class SearchIndex:
         cancelled: Callable[[], bool] = bool,
         rebuild: bool = False,
     ) -> IndexReport:
-        """Bring the index in step with ``sources``: only new or changed resources are indexed."""
+        """Bring the index in step with ``sources``: only new or changed ones are indexed.
+
+        Pages are extracted in worker processes, started only if some pages need it;
+        notes are read from the database in this thread.
+        """
         sources = list(sources)
-        signatures = frozenset((s.resource_id, s.signature) for s in sources)
+        signatures = frozenset((s.key, s.signature) for s in sources)
         report = IndexReport()
         if not rebuild and signatures == self._in_step_with:
             return report  # nothing changed since this object last checked
@@ -185,36 +201,42 @@ class SearchIndex:
             self.reset()
         state = self._read_state() or {"docs": {}, "common": []}
         done: dict[str, str] = dict(state["docs"])
-        wanted = {s.resource_id: s for s in sources}
-        stale = [r for r in done if wanted.get(r) is None or wanted[r].signature != done[r]]
-        todo = [s for s in wanted.values() if done.get(s.resource_id) != s.signature]
+        wanted = {s.key: s for s in sources}
+        stale = [k for k in done if wanted.get(k) is None or wanted[k].signature != done[k]]
+        todo = [s for s in wanted.values() if done.get(s.key) != s.signature]
         if not stale and not todo:
             self._in_step_with = signatures
             return report
-        total = sum(s.pages for s in todo)
+        page_todo = [s for s in todo if s.origin != NOTE]
+        note_todo = [s for s in todo if s.origin == NOTE]
+        page_total = sum(s.pages for s in page_todo)
+        total = page_total + sum(s.pages for s in note_todo)
         try:
             run = _IndexRun(self, done, frozenset(state["common"]), report)
         except LockError:
             raise IndexBusyError("the search index is being updated by another process") from None
         try:
-            for rid in stale:
-                run.writer.delete_by_term("rid", rid)
-                done.pop(rid, None)
-                if rid not in wanted:
-                    report.removed.append(rid)
-            with WorkerPool(self.workers) as pool:
-                if total >= BIG_UPDATE:
-                    todo = run.build_segments(pool, todo, total, progress, cancelled)
-                jobs = [(s,) for s in todo]
-                for index, result in pool.map_unordered(prepare_pages, jobs, cancelled):
-                    source = todo[index]
-                    if isinstance(result, BaseException):
-                        report.failed.append((source.resource_id, str(result)))
-                        continue
-                    report.pages += len(result)
-                    if progress is not None:
-                        progress(report.pages, max(total, report.pages))
-                    run.add(source, result)
+            for key in stale:
+                run.writer.delete_by_term("source", key)
+                done.pop(key, None)
+                if key not in wanted:
+                    if key.startswith(NOTE + ":"):
+                        report.notes_indexed.append(key.removeprefix(NOTE + ":"))
+                    else:
+                        report.removed.append(key)
+            if page_todo:
+                self._index_pages(run, page_todo, page_total, total, progress, cancelled)
+            for source in note_todo:
+                if cancelled():
+                    break
+                try:
+                    notes = prepare_notes(source)
+                except Exception as exc:  # a locked or unreadable database
+                    report.failed.append((source.resource_id, f"notes: {exc}"))
+                    continue
+                run.add_notes(source, notes)
+                if progress is not None:
+                    progress(report.pages + report.notes, max(total, report.pages + report.notes))
             report.cancelled = cancelled()
             run.finish()
         except BaseException:
@@ -224,6 +246,30 @@ class SearchIndex:
         if not report.failed and not report.cancelled:
             self._in_step_with = signatures
         return report
+
+    def _index_pages(
+        self,
+        run: _IndexRun,
+        todo: list[IndexSource],
+        page_total: int,
+        total: int,
+        progress: Progress | None,
+        cancelled: Callable[[], bool],
+    ) -> None:
+        report = run.report
+        with WorkerPool(self.workers) as pool:
+            if page_total >= BIG_UPDATE:
+                todo = run.build_segments(pool, todo, total, progress, cancelled)
+            jobs = [(s,) for s in todo]
+            for index, result in pool.map_unordered(prepare_pages, jobs, cancelled):
+                source = todo[index]
+                if isinstance(result, BaseException):
+                    report.failed.append((source.resource_id, str(result)))
+                    continue
+                report.pages += len(result)
+                if progress is not None:
+                    progress(report.pages, max(total, report.pages))
+                run.add(source, result)
 
     # Searching
 
@@ -283,7 +329,15 @@ class SearchIndex:
         for hit in found:
             text_, spans = snippet(hit["text"], matcher)
             results.hits.append(
-                Hit(hit["rid"], hit["page"], round(hit.score, 4), text_, spans, hit["origin"])
+                Hit(
+                    hit["rid"],
+                    hit["page"],
+                    round(hit.score, 4),
+                    text_,
+                    spans,
+                    hit["origin"],
+                    hit.get("annotation"),
+                )
             )
         if results.total < LOW_HITS:
             results.suggestion = self._suggest(searcher, text, parsed)
@@ -323,7 +377,8 @@ class SearchIndex:
 
 
 class _IndexRun:
-    """One update's writer: adds pages, commits now and then so searches see progress."""
+    """One update's writer: adds pages and notes, commits now and then so searches see
+    progress."""
 
     def __init__(
         self,
@@ -351,6 +406,14 @@ class _IndexRun:
             self.commit()
             self.writer = _writer(self.ix)
             self.last_commit = time.monotonic()
+
+    def add_notes(self, source: IndexSource, notes: list[NoteDoc]) -> None:
+        if self.waiting is not None:
+            self._flush_waiting()  # common terms come from pages, not from the user's notes
+        _add_notes(self.writer, source, notes, self.common)
+        self.done[source.key] = source.signature
+        self.report.notes_indexed.append(source.resource_id)
+        self.report.notes += len(notes)
 
     def finish(self) -> None:
         if self.waiting:
@@ -400,7 +463,7 @@ class _IndexRun:
                 self.segments.append(segment)
             by_id = {s.resource_id: s for s in chunk}
             for resource_id, pages in indexed:
-                self.done[resource_id] = by_id[resource_id].signature
+                self.done[by_id[resource_id].key] = by_id[resource_id].signature
                 self.report.indexed.append(resource_id)
                 self.report.pages += pages
             self.report.failed.extend(failed)
@@ -437,7 +500,7 @@ class _IndexRun:
 
     def _write(self, source: IndexSource, pages: list[PageDoc]) -> None:
         _add_pages(self.writer, source, pages, self.common)
-        self.done[source.resource_id] = source.signature
+        self.done[source.key] = source.signature
         self.report.indexed.append(source.resource_id)
 
 
@@ -521,25 +584,45 @@ def choose_common(batch: list[tuple[IndexSource, list[PageDoc]]]) -> frozenset[s
     return frozenset(term for term, _n in counts.most_common(COMMON_TERMS))
 
 
-def _add_pages(
-    writer: Any, source: IndexSource, pages: list[PageDoc], common: frozenset[str]
-) -> None:
-    title = " ".join(stem_word(w) for w in words(source.title))
-    shared = {
+def _shared_fields(source: IndexSource) -> dict[str, str]:
+    """The fields every document of a source has: its resource's title and facets."""
+    return {
         "rid": source.resource_id,
+        "source": source.key,
         "origin": source.origin,
-        "title": title,
+        "title": " ".join(stem_word(w) for w in words(source.title)),
         "pillar": " ".join(source.pillars),
         "kind": source.kind,
         "collection": source.collection,
         "tag": ",".join(fold(t) for t in source.tags),
         "year": str(source.year),
     }
+
+
+def _add_pages(
+    writer: Any, source: IndexSource, pages: list[PageDoc], common: frozenset[str]
+) -> None:
+    shared = _shared_fields(source)
     for number, raw, page_terms in pages:
         writer.add_document(
             page=number,
             body=" ".join(page_terms),
             pairs=" ".join(pairs(page_terms, common)),
+            text=raw,
+            **shared,
+        )
+
+
+def _add_notes(
+    writer: Any, source: IndexSource, notes: list[NoteDoc], common: frozenset[str]
+) -> None:
+    shared = _shared_fields(source)
+    for annotation_id, number, raw, note_terms in notes:
+        writer.add_document(
+            page=number,
+            annotation=annotation_id,
+            body=" ".join(note_terms),
+            pairs=" ".join(pairs(note_terms, common)),
             text=raw,
             **shared,
         )

@@ -13,7 +13,8 @@ class Hit:
     score: float
     snippet: str  # plain text
     spans: list[tuple[int, int]]  # (start, end) of each matched word in the snippet
-    origin: str = "page"
+    origin: str = "page"  # or "note": the hit is an annotation's quote or note text
+    annotation_id: str | None = None  # the annotation, for a hit from a note
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -22,7 +23,7 @@ class Hit:
 @dataclass
 class SearchResults:
     query: str
-    total: int  # matching pages, not only those returned
+    total: int  # matching pages and notes, not only those returned
     hits: list[Hit] = field(default_factory=list)
     suggestion: str | None = None
 
