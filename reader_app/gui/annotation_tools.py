@@ -4,7 +4,6 @@ annotations drawn over the pages, and the side panel that lists them."""
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPointF, Qt
@@ -15,26 +14,19 @@ from reader_app.annotations import COLOURS, Annotation
 from reader_app.gui.annotation_editing import AnnotationEditor, NewAnnotation
 from reader_app.gui.annotation_panel import AnnotationPanel
 from reader_app.gui.page_widget import NOTE_SIZE, PageWidget
+from reader_app.gui.plain_text import plain_tooltip
 from reader_app.page_text import quote_of
 
 if TYPE_CHECKING:
     from reader_app.gui.document_view import DocumentView
 
 SHORTCUTS = {"highlight": "Ctrl+Shift+H", "underline": "Ctrl+Shift+U", "note": "Ctrl+Shift+M"}
-TOOLTIP_CHARS = 600
 
 
 def colour_icon(name: str) -> QIcon:
     pixmap = QPixmap(14, 14)
     pixmap.fill(QColor(COLOURS[name]))
     return QIcon(pixmap)
-
-
-def plain_tooltip(text: str) -> str:
-    """A tool tip that shows ``text`` as typed: Qt would read markup in it as rich text."""
-    if len(text) > TOOLTIP_CHARS:
-        text = text[:TOOLTIP_CHARS] + "\N{HORIZONTAL ELLIPSIS}"
-    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 
 class AnnotationTools(QObject):

@@ -418,9 +418,14 @@ class MainWindow(QMainWindow):
     def on_suggestion_clicked(self) -> None:
         self.search_field.setText(self.suggestion.property("query"))
 
-    def on_open_requested(self, resource_id: str, page: int, terms: list[str]) -> None:
+    def on_open_requested(
+        self, resource_id: str, page: int, terms: list[str], annotation_id: str = ""
+    ) -> None:
         self._open_hit = (resource_id, page)
-        self.open_document(resource_id, page, terms)
+        if annotation_id:  # a hit in a note: open the note
+            self.open_annotation(resource_id, page, annotation_id)
+        else:
+            self.open_document(resource_id, page, terms)
 
     def _hit_list(self) -> list[tuple[str, int, list[str]]]:
         if self._results is None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from reader_app.catalog import Catalog
 from reader_app.facets import FACETS, Selection
+from reader_app.gui.plain_text import plain_tooltip
 from reader_app.search.errors import IndexDamagedError
 from reader_app.search.results import Hit, SearchResults
 
@@ -38,6 +39,7 @@ DEBOUNCE_MS = 150
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # (resource id, page)
 SPANS_ROLE = Qt.ItemDataRole.UserRole + 2
 TERMS_ROLE = Qt.ItemDataRole.UserRole + 3  # the matched words, to mark on the page
+NOTE_ROLE = Qt.ItemDataRole.UserRole + 4  # the annotation a hit came from, or ""
 
 
 class _Signals(QObject):
@@ -194,7 +196,7 @@ class SnippetDelegate(QStyledItemDelegate):
 class ResultsView(QTreeWidget):
     """Hits grouped by resource; activating a hit asks to open that page."""
 
-    open_requested = Signal(str, int, list)  # resource id, page, matched words
+    open_requested = Signal(str, int, list, str)  # resource id, page, words, annotation id
 
     def __init__(self, catalog: Catalog) -> None:
         super().__init__(accessibleName="Search results", headerHidden=True, uniformRowHeights=True)
@@ -212,22 +214,26 @@ class ResultsView(QTreeWidget):
             group = QTreeWidgetItem(self, [f"{resource.title} ({len(hits)})"])
             group.setData(0, HIT_ROLE, (resource_id, hits[0].page))
             group.setData(0, TERMS_ROLE, hit_terms(hits[0]))
-            group.setToolTip(0, resource.summary)
+            group.setToolTip(0, plain_tooltip(resource.summary))
             for hit in hits:
-                label = f"p. {hit.page}: "
+                # A hit in the reader's own notes says so, and opens the note.
+                mine = ", in your notes" if hit.annotation_id else ""
+                label = f"p. {hit.page}{mine}: "
                 item = QTreeWidgetItem(group, [label + hit.snippet])
                 item.setData(0, HIT_ROLE, (resource_id, hit.page))
+                item.setData(0, NOTE_ROLE, hit.annotation_id or "")
                 shifted = [(s + len(label), e + len(label)) for s, e in hit.spans]
                 item.setData(0, SPANS_ROLE, shifted)
                 item.setData(0, TERMS_ROLE, hit_terms(hit))
-                item.setToolTip(0, hit.snippet)
+                item.setToolTip(0, plain_tooltip(hit.snippet))
         self.expandAll()
         if self.topLevelItemCount():
             self.setCurrentItem(self.topLevelItem(0))
 
     def on_item_activated(self, item: QTreeWidgetItem, _column: int) -> None:
         resource_id, page = item.data(0, HIT_ROLE)
-        self.open_requested.emit(resource_id, page, item.data(0, TERMS_ROLE) or [])
+        terms = item.data(0, TERMS_ROLE) or []
+        self.open_requested.emit(resource_id, page, terms, item.data(0, NOTE_ROLE) or "")
 
     def select_hit(self, resource_id: str, page: int) -> None:
         """Show which hit is open (without opening it again)."""

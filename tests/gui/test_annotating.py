@@ -8,9 +8,9 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 
 from reader_app.annotations import AnnotationFilter, Annotations
 from reader_app.gui.annotation_model import ANNOTATION_ROLE, COLUMNS
-from reader_app.gui.annotation_tools import plain_tooltip
 from reader_app.gui.document_view import DocumentView
 from reader_app.gui.main_window import MainWindow
+from reader_app.gui.plain_text import plain_tooltip
 
 TIMEOUT = 30_000
 DOC = "reset-pillar"
@@ -424,3 +424,31 @@ def test_an_undo_that_cannot_be_saved_clears_the_history(qtbot, window, view, li
     qtbot.waitUntil(lambda: window.annotation_editor.undo_stack.count() == 0, timeout=TIMEOUT)
     assert len(stored(library)) == 1  # the database is as it was: the highlight is there
     assert len(view.page_labels[0].annotations) == 1
+
+
+# Search
+
+
+def test_a_search_hit_in_a_note_says_so_and_opens_the_note(qtbot, window, view, library) -> None:
+    select(view, 3, 6)
+    [made] = view.notes.annotate_selection("note")
+    view.notes.editor.edit(made.id, body="Quangoberry <i>pilot</i> for the board")
+    # The notes are indexed again shortly after a change, without being asked.
+    assert window._reindex_timer.isActive()
+    qtbot.waitUntil(
+        lambda: not window._reindex_timer.isActive() and not window.indexing, timeout=TIMEOUT
+    )
+    answers = []
+    window.runner.results_ready.connect(lambda results: answers.append(results))
+    window.search_field.setText("quangoberry")
+    qtbot.waitUntil(lambda: bool(answers) and answers[-1].total > 0, timeout=TIMEOUT)
+    group = window.results.topLevelItem(0)
+    hit = group.child(0)
+    assert hit.text(0).startswith("p. 1, in your notes: ")
+    assert "Quangoberry <i>pilot</i>" in hit.text(0)  # as typed
+    assert "&lt;i&gt;" in hit.toolTip(0)  # a tool tip shows the markup, it does not render it
+    window.tabs.setCurrentIndex(0)
+    window.results.itemActivated.emit(hit, 0)
+    assert window.current_document() is view
+    qtbot.waitUntil(lambda: view.notes.panel.current_id == made.id, timeout=TIMEOUT)
+    assert view.side_panel.currentWidget() is view.notes.panel
