@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from reader_app.store import Store, normalise_tag, now
@@ -202,8 +202,14 @@ class Annotations:
         )
 
     def restore(self, annotation: Annotation) -> None:
-        """Store an annotation exactly as given (its id too): adding, and undoing a delete."""
+        """Store an annotation exactly as given (its id too): adding, and undoing a delete.
+
+        One taken from a PDF whose origin has been taken again meanwhile comes back
+        without its origin_key: both are kept, and only the newer one counts as taken.
+        """
         with self._store.transaction():
+            if annotation.origin_key and self._taken(annotation):
+                annotation = replace(annotation, origin_key="")
             self._insert(annotation)
 
     def take(self, made: Iterable[Annotation]) -> list[Annotation]:
@@ -215,10 +221,7 @@ class Annotations:
             for annotation in made:
                 if not annotation.origin_key:
                     raise AnnotationError("an annotation taken from elsewhere needs its origin")
-                if self._store.query(
-                    "SELECT 1 FROM annotations WHERE resource_id = ? AND origin_key = ?",
-                    (annotation.resource_id, annotation.origin_key),
-                ):
+                if self._taken(annotation):
                     continue
                 self._insert(annotation)
                 taken.append(annotation)
@@ -266,6 +269,14 @@ class Annotations:
                 if self._store.query("SELECT changes()")[0][0]:
                     moved.append(move.annotation_id)
         return moved
+
+    def _taken(self, annotation: Annotation) -> bool:
+        return bool(
+            self._store.query(
+                "SELECT 1 FROM annotations WHERE resource_id = ? AND origin_key = ?",
+                (annotation.resource_id, annotation.origin_key),
+            )
+        )
 
     def _insert(self, annotation: Annotation) -> None:
         self._store.query(

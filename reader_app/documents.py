@@ -329,6 +329,8 @@ def pdf_annotations(path: str | Path) -> list[PdfAnnotation]:
     with _open(path) as doc:
         if not doc.is_pdf:
             return found
+        if doc.page_count == 0:
+            raise DocumentError(f"{Path(path).name} has no pages")
         for page in doc:
             matrix = page.rotation_matrix
             try:

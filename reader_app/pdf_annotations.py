@@ -144,11 +144,12 @@ def nearest_colour(components: list[Any]) -> str:
     """The named colour nearest a PDF colour (grey 1, RGB 3 or CMYK 4 numbers, 0 to 1);
     greys and anything unreadable give grey and yellow."""
     try:
-        values = [min(1.0, max(0.0, float(v))) for v in components]
+        values = [float(v) for v in components]
     except (TypeError, ValueError):
         return DEFAULT_COLOUR
-    if any(math.isnan(v) for v in values):
+    if not all(math.isfinite(v) for v in values):
         return DEFAULT_COLOUR
+    values = [min(1.0, max(0.0, v)) for v in values]
     if len(values) == 1:
         rgb = (values[0],) * 3
     elif len(values) == 3:

@@ -30,7 +30,8 @@ HYPHENS = frozenset("-\u00ad\u2010\u2011")
 _QUOTE_MARKS = str.maketrans(
     "\u2018\u2019\u201a\u201b\u2032\u201c\u201d\u201e\u201f\u2033", "''''''\"\"\"\""
 )
-MAX_OCCURRENCES = 5000  # of one quote weighed against each other; a common word has many
+MAX_WEIGHED = 5000  # occurrences of one quote weighed, those nearest its old page
+MAX_OCCURRENCES = 500_000  # looked at, at most: a common word in a long document
 PAGE_DISTANCE_COST = 1  # in characters of matching context, per page away from the old page
 WORD_EDGE_BONUS = 3  # for an occurrence that starts (or ends) where a word does
 
@@ -46,6 +47,7 @@ def _fold(ch: str) -> str:
 
 
 def fold(text: str) -> str:
+    """Text as quotes are compared (see ``_fold``)."""
     return "".join(_fold(ch) for ch in text)
 
 
@@ -177,7 +179,7 @@ def _place(text: DocumentText, annotation: Annotation) -> Placement:
             **same,
             page=kept_page,
             quads=annotation.quads,
-            exact="",
+            exact=annotation.exact,
             prefix=annotation.prefix,
             suffix=annotation.suffix,
             orphaned=False,
@@ -200,7 +202,10 @@ def _place(text: DocumentText, annotation: Annotation) -> Placement:
             status="orphaned",
             reason="the quoted text is not in this version",
         )
-    start = max(starts, key=lambda s: _weigh(text, annotation, s, len(needle)))
+    start = max(
+        _candidates(text, annotation, needle, starts),
+        key=lambda s: _weigh(text, annotation, s, len(needle)),
+    )
     end = start + len(needle)
     first, last = text.key_word[start], text.key_word[end - 1]
     exact, prefix, suffix = text.quote(text.key_at[start], text.key_at[end - 1] + 1)
@@ -218,6 +223,20 @@ def _place(text: DocumentText, annotation: Annotation) -> Placement:
     )
 
 
+def _candidates(
+    text: DocumentText, annotation: Annotation, needle: str, starts: list[int]
+) -> list[int]:
+    """The occurrences worth weighing: with many, those nearest the old page, and any
+    with the whole context around them."""
+    if len(starts) <= MAX_WEIGHED:
+        return starts
+    old_page = annotation.page or 1
+    nearest = sorted(starts, key=lambda s: abs(text.word_page[text.key_word[s]] + 1 - old_page))
+    prefix = fold(annotation.prefix)
+    whole = text.occurrences(prefix + needle + fold(annotation.suffix), MAX_WEIGHED)
+    return nearest[:MAX_WEIGHED] + [s + len(prefix) for s in whole]
+
+
 def _weigh(
     text: DocumentText, annotation: Annotation, start: int, length: int
 ) -> tuple[float, float, int]:
@@ -225,7 +244,7 @@ def _weigh(
     starting and ending where words do, nearness to the old page, then to the old place
     on the page; the earlier occurrence wins a tie."""
     end = start + length
-    prefix, suffix = fold(annotation.prefix), fold(annotation.suffix)
+    prefix, suffix = _folded(annotation.prefix), _folded(annotation.suffix)
     before = text.key[max(0, start - len(prefix)) : start]
     after = text.key[end : end + len(suffix)]
     context = _common_length(prefix[::-1], before[::-1]) + _common_length(suffix, after)
@@ -243,6 +262,11 @@ def _weigh(
         else 0.0
     )
     return (score, -drift, -start)
+
+
+@functools.lru_cache(maxsize=16)
+def _folded(context: str) -> str:
+    return fold(context)
 
 
 def _common_length(a: str, b: str) -> int:

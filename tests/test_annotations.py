@@ -152,3 +152,53 @@ def test_a_version_1_database_is_upgraded_keeping_its_data(tmp_path) -> None:
         assert store.schema_version == LATEST_VERSION
         assert store.tags_of("r") == ["kept"]
         assert highlight(Annotations(store)).resource_id == "digital-poverty"
+
+
+def test_a_version_2_database_is_upgraded_keeping_its_annotations(tmp_path) -> None:
+    from reader_app.migrations import LATEST_VERSION, MIGRATIONS
+
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    for statement in MIGRATIONS[0] + MIGRATIONS[1]:
+        db.execute(statement)
+    db.execute(
+        """INSERT INTO annotations(id, resource_id, doc_sha256, kind, page, quads, exact,
+               color, created, updated)
+           VALUES ('a1', 'r', ?, 'highlight', 2, '[[1, 2, 3, 4]]', 'kept', 'red', 't', 't')""",
+        (SHA,),
+    )
+    db.execute("PRAGMA user_version = 2")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.schema_version == LATEST_VERSION
+        kept = Annotations(store).get("a1")
+        assert (kept.exact, kept.color, kept.anchor, kept.origin_key) == ("kept", "red", "ok", "")
+        assert not kept.orphaned and kept.to_dict()["anchor"] == "ok"
+
+
+def test_taken_annotations_are_stored_once_per_origin(notes) -> None:
+    made = [
+        Annotations.make("r", SHA, "page-note", 1, body=f"n{i}", origin_key=f"{SHA}:p1-x{i}")
+        for i in (1, 2, 2)
+    ]
+    assert [a.body for a in notes.take(made)] == ["n1", "n2"]
+    assert notes.take(made) == []
+    assert (
+        len(
+            notes.take(
+                [Annotations.make("other", SHA, "page-note", 1, origin_key=made[0].origin_key)]
+            )
+        )
+        == 1
+    )
+    with pytest.raises(AnnotationError, match="origin"):
+        notes.take([Annotations.make("r", SHA, "page-note", 1)])
+    # Deleted, taken again, then the delete undone: both kept, the newer counts as taken.
+    deleted = notes.delete(notes.find(AnnotationFilter(text="n1"))[0].id)
+    again = notes.take(
+        [Annotations.make("r", SHA, "page-note", 1, body="n1", origin_key=made[0].origin_key)]
+    )
+    notes.restore(deleted)
+    assert notes.get(deleted.id).origin_key == "" and notes.get(again[0].id).origin_key
+    assert len(notes.find(AnnotationFilter(text="n1"))) == 2

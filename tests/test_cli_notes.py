@@ -93,3 +93,111 @@ def test_plain_list_shows_markup_literally(capsys) -> None:
     run(capsys, "note", "add", "reset-pillar", "--page", "1", "--text", "<b>bold</b>")
     code, out, _err = run(capsys, "note", "list")
     assert code == 0 and "<b>bold</b>" in out
+
+
+def stale_notes(tmp_path, monkeypatch):
+    """Notes made on an older edition of digital-poverty, whose current file (as the
+    catalog gives it) is the edited one of test_reanchor."""
+    from test_reanchor import EDITED, OLD, ORIGINAL, make_pdf, quoted
+
+    from reader_app import paths
+    from reader_app.annotations import Annotations
+    from reader_app.catalog import Catalog
+    from reader_app.store import Store
+
+    old = make_pdf(tmp_path / "v1.pdf", ORIGINAL)
+    new = make_pdf(tmp_path / "v2.pdf", EDITED)
+    real_path_of = Catalog.path_of
+    monkeypatch.setattr(
+        Catalog,
+        "path_of",
+        lambda self, r: new if r.id == "digital-poverty" else real_path_of(self, r),
+    )
+    made = {}
+    with Store(paths.resolve().database) as store:
+        notes = Annotations(store)
+        for name, page, quote in [
+            ("same", 1, "broadband early saw fewer households"),
+            ("moved", 1, "Libraries lent laptops"),
+            ("gone", 3, "This sentence will be deleted"),
+        ]:
+            a = quoted(old, page, quote)
+            made[name] = notes.add(
+                "digital-poverty",
+                OLD,
+                a.kind,
+                page,
+                quads=a.quads,
+                exact=a.exact,
+                prefix=a.prefix,
+                suffix=a.suffix,
+            ).id
+    return made
+
+
+def test_reanchor_places_notes_from_an_older_edition(capsys, tmp_path, monkeypatch) -> None:
+    made = stale_notes(tmp_path, monkeypatch)
+    report = run_json(capsys, "note", "reanchor", "digital-poverty")
+    assert {k: report[k] for k in ("placed", "moved", "kept", "orphaned", "skipped")} == {
+        "placed": 1,
+        "moved": 1,
+        "kept": 0,
+        "orphaned": 1,
+        "skipped": 0,
+    }
+    rows = {row["id"]: row for row in report["annotations"]}
+    assert (rows[made["moved"]]["status"], rows[made["moved"]]["page"]) == ("moved", 3)
+    assert rows[made["gone"]]["status"] == "orphaned"
+    listed = {n["id"]: n for n in run_json(capsys, "note", "list")}
+    assert listed[made["moved"]]["page"] == 3
+    assert {n["anchor"] for n in listed.values()} == {"ok", "orphaned"}
+    orphans = run_json(capsys, "note", "list", "--orphaned")
+    assert [(n["id"], n["page"], n["quads"]) for n in orphans] == [(made["gone"], 3, [])]
+    code, out, _err = run(capsys, "note", "list")
+    assert code == 0 and out.count("not found in the current version") == 1
+    again = run_json(capsys, "note", "reanchor", "digital-poverty")
+    assert again["annotations"] == [] and again["orphaned"] == 0
+    code, out, _err = run(capsys, "note", "reanchor", "digital-poverty")
+    assert code == 0 and "every note is on the current version" in out
+
+
+def test_reanchor_says_what_moved_and_what_was_not_found(capsys, tmp_path, monkeypatch) -> None:
+    made = stale_notes(tmp_path, monkeypatch)
+    code, out, err = run(capsys, "note", "reanchor", "digital-poverty")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert (
+        lines[0]
+        == "digital-poverty: 1 found on their page, 1 moved, 0 not tied to text, 1 not found"
+    )
+    assert any(made["moved"] in line and "p. 1 -> p. 3" in line for line in lines)
+    assert any(made["gone"] in line and '"This sentence will be deleted"' in line for line in lines)
+    code, _out, err = run(capsys, "note", "reanchor", "no-such-resource")
+    assert code == 1 and "no-such-resource" in err
+
+
+def test_import_pdf_takes_a_pdfs_annotations_once(capsys, tmp_path, monkeypatch) -> None:
+    from test_pdf_annotations import annotated_pdf, digest
+
+    from reader_app.catalog import Catalog
+
+    pdf = annotated_pdf(tmp_path / "annotated.pdf")
+    before = digest(pdf)
+    real_path_of = Catalog.path_of
+    monkeypatch.setattr(
+        Catalog,
+        "path_of",
+        lambda self, r: pdf if r.id == "digital-poverty" else real_path_of(self, r),
+    )
+    first = run_json(capsys, "note", "import-pdf", "digital-poverty")
+    assert (first["found"], first["taken"], first["skipped"]) == (5, 5, 0)
+    code, out, _err = run(capsys, "note", "import-pdf", "digital-poverty")
+    assert code == 0 and out.strip() == "digital-poverty: 0 taken from the PDF, 5 taken before"
+    listed = run_json(capsys, "note", "list", "--resource", "digital-poverty")
+    assert sorted(n["id"] for n in listed) == sorted(first["ids"])
+    highlight = next(n for n in listed if n["kind"] == "highlight")
+    assert (highlight["quote"], highlight["text"]) == ("broadband early", "Check our own figures")
+    assert digest(pdf) == before
+    assert run_json(capsys, "note", "import-pdf", "reset-pillar")["taken"] == 0  # none in it
+    code, out, err = run(capsys, "note", "import-pdf", "compounding-pressures")
+    assert code == 1 and out == "" and "not a PDF" in err
