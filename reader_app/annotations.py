@@ -227,6 +227,14 @@ class Annotations:
                 taken.append(annotation)
         return [a for a in (self.get(t.id) for t in taken) if a is not None]
 
+    def origin_keys(self, resource_id: str) -> set[str]:
+        """The origins of a resource's annotations taken from elsewhere (see ``take``)."""
+        rows = self._store.query(
+            "SELECT origin_key FROM annotations WHERE resource_id = ? AND origin_key IS NOT NULL",
+            (resource_id,),
+        )
+        return {key for (key,) in rows}
+
     def stale(self, resource_id: str, doc_sha256: str) -> list[Annotation]:
         """A resource's annotations made on another version of its document than
         ``doc_sha256`` (its current one): those to re-anchor (see ``reanchor.py``)."""
@@ -244,15 +252,17 @@ class Annotations:
     def relocate(self, doc_sha256: str, moves: Iterable[Relocation]) -> list[str]:
         """Move annotations to version ``doc_sha256`` of their document, in one
         transaction. A move is skipped if its annotation is gone or no longer on the
-        version the move was worked out from. Returns the ids moved. Not an edit:
-        ``updated`` stays as it was."""
+        version the move was worked out from. Returns the ids moved. ``updated`` is
+        set, as the record changed (the notes in the search index follow it), though
+        the note's text did not."""
         moved: list[str] = []
+        stamp = now()
         with self._store.transaction():
             for move in moves:
                 quads = () if move.orphaned else move.quads
                 self._store.query(
                     """UPDATE annotations SET doc_sha256 = ?, page = ?, quads = ?, exact = ?,
-                           prefix = ?, suffix = ?, anchor = ?
+                           prefix = ?, suffix = ?, anchor = ?, updated = ?
                        WHERE id = ? AND doc_sha256 = ?""",
                     (
                         doc_sha256,
@@ -262,6 +272,7 @@ class Annotations:
                         move.prefix[-CONTEXT:],
                         move.suffix[:CONTEXT],
                         "orphaned" if move.orphaned else "ok",
+                        stamp,
                         move.annotation_id,
                         move.from_sha256,
                     ),

@@ -184,6 +184,8 @@ def test_taken_annotations_are_stored_once_per_origin(notes) -> None:
     ]
     assert [a.body for a in notes.take(made)] == ["n1", "n2"]
     assert notes.take(made) == []
+    assert notes.origin_keys("r") == {f"{SHA}:p1-x1", f"{SHA}:p1-x2"}
+    assert notes.origin_keys("other") == set()
     assert (
         len(
             notes.take(

@@ -112,7 +112,9 @@ def test_taking_them_in_twice_stores_each_once_and_leaves_the_file_alone(pdf, no
         1,
     )
     assert highlight.origin_key.startswith(f"{SHA}:p1-x")
-    second = take_into_store(notes, "r", SHA, read_pdf_annotations(pdf))
+    embedded = read_pdf_annotations(pdf)
+    assert {origin_key(SHA, e) for e in embedded} == notes.origin_keys("r")  # shown as taken
+    second = take_into_store(notes, "r", SHA, embedded)
     assert (len(second.taken), second.skipped) == (0, 5)
     assert len(notes.find()) == 5
     assert second.to_dict() == {"taken": 0, "skipped": 5, "refused": [], "ids": []}
