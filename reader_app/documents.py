@@ -7,6 +7,7 @@ These functions import PyMuPDF, so they run only inside worker processes
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -282,14 +283,18 @@ def _quote_boxes(page: Any, wanted: str, matrix: Any) -> list[Box]:
 Word = tuple[float, float, float, float, str, int, int]  # x0, y0, x1, y1, text, block, line
 
 
-def document_words(path: str | Path) -> list[list[Word]]:
-    """The words of every page, in reading order, boxed on the page as shown (as
-    ``anchor_quote`` sees them: a word broken by a hyphen at a line's end stays two)."""
+def document_words(path: str | Path, only: Collection[int] | None = None) -> list[list[Word]]:
+    """The words of every page (or of the pages numbered in ``only``, the others left
+    empty), in reading order, boxed on the page as shown (as ``anchor_quote`` sees them:
+    a word broken by a hyphen at a line's end stays two)."""
     import pymupdf
 
     with _open(path) as doc:
-        pages = []
+        pages: list[list[Word]] = []
         for page in doc:
+            if only is not None and page.number + 1 not in only:
+                pages.append([])
+                continue
             matrix = page.rotation_matrix
             pages.append(
                 [

@@ -78,7 +78,7 @@ def read_pdf_annotations(path: str | Path) -> list[EmbeddedAnnotation]:
     found = pdf_annotations(path)[:MAX_ANNOTATIONS]
     if not found:
         return []
-    text = DocumentText(document_words(path))
+    text = DocumentText(document_words(path, only={raw.page for raw in found}))
     taken: list[EmbeddedAnnotation] = []
     position: dict[int, int] = {}
     for raw in found:
