@@ -44,8 +44,9 @@ from reader_app.search.sources import (
     IndexSource,
     NoteDoc,
     PageDoc,
-    prepare_notes,
     prepare_pages,
+    read_notes,
+    resource_of,
 )
 from reader_app.worker import WorkerPool
 
@@ -95,7 +96,7 @@ class IndexReport:
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (resource id, why)
     pages: int = 0
-    notes_indexed: list[str] = field(default_factory=list)  # resource ids whose notes changed
+    notes_indexed: list[str] = field(default_factory=list)  # resource ids with notes rewritten
     notes: int = 0  # note documents written
     rebuilt: str = ""  # why the whole index was rebuilt, if it was
     cancelled: bool = False
@@ -219,20 +220,17 @@ class SearchIndex:
             for key in stale:
                 run.writer.delete_by_term("source", key)
                 done.pop(key, None)
-                if key not in wanted:
-                    if key.startswith(NOTE + ":"):
-                        report.notes_indexed.append(key.removeprefix(NOTE + ":"))
-                    else:
-                        report.removed.append(key)
+                if key not in wanted and key.startswith(NOTE + ":"):
+                    run.notes_changed(resource_of(key))
+                elif key not in wanted:
+                    report.removed.append(key)
             if page_todo:
                 self._index_pages(run, page_todo, page_total, total, progress, cancelled)
-            for source in note_todo:
+            for source, notes in read_notes(note_todo):
                 if cancelled():
                     break
-                try:
-                    notes = prepare_notes(source)
-                except Exception as exc:  # a locked or unreadable database
-                    report.failed.append((source.resource_id, f"notes: {exc}"))
+                if isinstance(notes, Exception):  # a locked or unreadable database
+                    report.failed.append((source.resource_id, f"its notes: {notes}"))
                     continue
                 run.add_notes(source, notes)
                 if progress is not None:
@@ -412,8 +410,12 @@ class _IndexRun:
             self._flush_waiting()  # common terms come from pages, not from the user's notes
         _add_notes(self.writer, source, notes, self.common)
         self.done[source.key] = source.signature
-        self.report.notes_indexed.append(source.resource_id)
+        self.notes_changed(source.resource_id)
         self.report.notes += len(notes)
+
+    def notes_changed(self, resource_id: str) -> None:
+        if resource_id not in self.report.notes_indexed:
+            self.report.notes_indexed.append(resource_id)
 
     def finish(self) -> None:
         if self.waiting:

@@ -1,11 +1,12 @@
 """What gets indexed: per resource, one ``IndexSource`` for its pages (turned into page
-documents in a worker) and, if it has annotations with text, one for its notes (read
-from the user's database in this process: no PyMuPDF, no worker to start).
+documents in a worker) and one for the notes on each page that has annotations with
+text (read from the user's database in this process: no PyMuPDF, no worker to start).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,13 +32,24 @@ class IndexSource:
     pages: int  # expected documents (pages, or annotations), for progress
     path: str | None = None  # a document to extract text from (notes: the database), or
     texts: tuple[str, ...] = ()  # the text of each page given directly (images: alt text)
-    origin: str = "page"  # or NOTE: the resource's annotations
+    origin: str = "page"  # or NOTE: annotations on one page of the resource
+    note_page: int | None = None  # notes: their page; None for notes on the whole document
 
     @property
     def key(self) -> str:
-        """Names this source's documents in the index: a resource's pages and its notes
-        are replaced separately, so a note edit never re-extracts a PDF."""
-        return self.resource_id if self.origin == "page" else f"{self.origin}:{self.resource_id}"
+        """Names this source's documents in the index, to replace them together.
+
+        A resource's pages and the notes on each of its pages are replaced separately,
+        so a note edit re-extracts no PDF and rewrites only the notes on its own page.
+        """
+        if self.origin != NOTE:
+            return self.resource_id
+        return f"{NOTE}:{self.resource_id}:{self.note_page or 'document'}"
+
+
+def resource_of(key: str) -> str:
+    """The resource an IndexSource key belongs to."""
+    return key.split(":")[1] if key.startswith(NOTE + ":") else key
 
 
 def prepare_pages(source: IndexSource) -> list[PageDoc]:
@@ -55,23 +67,38 @@ def note_text(quote: str, body: str) -> str:
     return "\n".join(part for part in (f"“{quote}”" if quote else "", body) if part)
 
 
-def prepare_notes(source: IndexSource) -> list[NoteDoc]:
-    """Read and analyse a resource's annotations that have text, from the database at
-    ``source.path``. Runs in any thread: it opens a connection of its own."""
+def read_notes(
+    sources: list[IndexSource],
+) -> Iterator[tuple[IndexSource, list[NoteDoc] | sqlite3.Error]]:
+    """Read and analyse the annotations with text behind each note source, from the
+    database at its ``path``; a source that cannot be read comes with the error.
+
+    Runs in any thread: it opens connections of its own.
+    """
     from reader_app.search.analysis import terms
 
-    if source.path is None:
-        return []
-    uri = Path(source.path).resolve().as_uri() + "?mode=rw"  # never create a database
-    with closing(sqlite3.connect(uri, uri=True, timeout=10)) as db:
-        rows = db.execute(
-            """SELECT id, page, exact, body FROM annotations
-               WHERE resource_id = ? AND (exact != '' OR body != '')
-               ORDER BY page, created, id""",
-            (source.resource_id,),
-        ).fetchall()
-    docs = []
-    for annotation_id, page, quote, body in rows:
-        text = note_text(quote, body)
-        docs.append((annotation_id, page or 1, text, terms(text)))
-    return docs
+    for database in sorted({s.path or "" for s in sources}):
+        mine = [s for s in sources if (s.path or "") == database]
+        try:
+            uri = Path(database).resolve().as_uri() + "?mode=rw"  # never create a database
+            db = sqlite3.connect(uri, uri=True, timeout=10)
+        except sqlite3.Error as exc:
+            yield from ((source, exc) for source in mine)
+            continue
+        with closing(db):
+            for source in mine:
+                try:
+                    rows = db.execute(
+                        """SELECT id, exact, body FROM annotations
+                           WHERE resource_id = ? AND page IS ? AND (exact != '' OR body != '')
+                           ORDER BY created, id""",
+                        (source.resource_id, source.note_page),
+                    ).fetchall()
+                except sqlite3.Error as exc:
+                    yield source, exc
+                    continue
+                docs = []
+                for annotation_id, quote, body in rows:
+                    text = note_text(quote, body)
+                    docs.append((annotation_id, source.note_page or 1, text, terms(text)))
+                yield source, docs

@@ -10,8 +10,9 @@ from search_corpus import open_library, with_resource, write_pdf
 
 from reader_app.annotations import Annotations
 from reader_app.facets import Selection
-from reader_app.library import Filters
+from reader_app.library import Filters, Library
 from reader_app.search.index import SCHEMA_VERSION, STATE_FILE, SearchIndex
+from reader_app.store import Store
 
 SHA = "0" * 64
 
@@ -31,6 +32,11 @@ def note_hits(library, query: str, filters=None) -> list[tuple[str, int, str | N
 
 def found(library, query: str) -> set[tuple[str, int, str]]:
     return {(h.resource_id, h.page, h.origin) for h in library.search(query, limit=50).hits}
+
+
+def open_library_on(library):
+    """A second library on the same database, as another process would have."""
+    return Library(library.catalog, Store(library.store.path), library.index_dir)
 
 
 def no_workers(monkeypatch) -> None:
@@ -128,6 +134,36 @@ def test_note_changes_reindex_only_notes_without_workers(library, notes, monkeyp
     assert library.update_index().notes_indexed == []  # in step: nothing to do
     assert note_hits(library, "egret") == [("alpha", 2, made.id)]
     assert found(library, "tablets") == {("alpha", 2, "page")}
+
+
+def test_a_note_edit_rewrites_only_the_notes_on_its_page(library, notes, monkeypatch) -> None:
+    for page in (1, 1, 2):
+        notes.add("beta", SHA, "page-note", page, body=f"wren on page {page}")
+    notes.add("beta", SHA, "document-note", None, body="wren on the whole guide")
+    edited = notes.add("beta", SHA, "page-note", 3, body="wren")
+    assert library.update_index().notes == 5
+    no_workers(monkeypatch)
+    notes.edit(edited.id, body="wren and robin")
+    report = library.update_index()
+    assert (report.notes_indexed, report.notes, report.indexed) == (["beta"], 1, [])
+    assert len(note_hits(library, "wren")) == 5
+    assert note_hits(library, "robin") == [("beta", 3, edited.id)]
+
+
+def test_unchanged_database_reuses_the_note_signatures(library, notes) -> None:
+    notes.add("alpha", SHA, "note", 1, body="stonechat")
+    first = library._note_signatures()
+    assert library._note_signatures() is first
+    library.store.set_last_page("alpha", 2)  # any write makes them be made again
+    again = library._note_signatures()
+    assert again is not first and again == first
+    other = open_library_on(library)
+    try:
+        Annotations(other.store).add("alpha", SHA, "note", 2, body="whinchat")
+    finally:
+        other.close()
+    assert len([s for s in library.index_sources() if s.origin == "note"]) == 2
+    assert [r for r, _, _ in note_hits(library, "whinchat")] == ["alpha"]
 
 
 def test_new_version_of_a_file_leaves_its_notes_alone(library, corpus, notes) -> None:
