@@ -65,20 +65,33 @@ class Library:
         self.catalog = catalog
         self.store = store
         self.index_dir = index_dir
+        self.backup_dir: Path | None = None  # where daily backups go, if anywhere
         self._index: SearchIndex | None = None
         # The last note signatures, and the database's state when they were computed.
         self._notes_seen: tuple[tuple[Any, ...], NoteSignatures] | None = None
 
     @classmethod
-    def open(cls, paths: AppPaths) -> Library:
+    def open(cls, paths: AppPaths, backup: bool = True) -> Library:
+        """Open the library; with ``backup``, take today's backup first (the GUI passes
+        False and calls ``take_daily_backup`` once its window is up)."""
         catalog = load_manifest(bundled_dir() / MANIFEST_NAME)
         paths.ensure()
         store = Store(paths.database)  # checked and upgraded before it is copied
+        library = cls(catalog, store, paths.index_dir)
+        library.backup_dir = paths.data_dir / backups.FOLDER
+        if backup:
+            library.take_daily_backup()
+        return library
+
+    def take_daily_backup(self) -> None:
+        """Back up the database unless today's backup exists. Safe in any thread: the
+        backup reads through a connection of its own."""
+        if self.backup_dir is None:
+            return
         try:
-            backups.take_daily_backup(paths.database, paths.data_dir / backups.FOLDER)
+            backups.take_daily_backup(self.store.path, self.backup_dir)
         except backups.BackupError as exc:
             log.warning("%s", exc)  # the app still works; tomorrow's attempt may succeed
-        return cls(catalog, store, paths.index_dir)
 
     @property
     def index(self) -> SearchIndex:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+import threading
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reader_app import APP_NAME, __version__
@@ -15,6 +16,7 @@ from reader_app.settings import Settings, settings_path
 from reader_app.store import StoreError
 
 WINDOW_STATE_FILE = "window-state.ini"
+BACKUP_DELAY_MS = 3000  # the day's backup waits until start-up work (indexing) has begun
 
 
 def run(app_paths: AppPaths) -> int:
@@ -23,7 +25,7 @@ def run(app_paths: AppPaths) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("resource-reader")
     try:
-        library = Library.open(app_paths)
+        library = Library.open(app_paths, backup=False)  # backed up once the window is up
     except (ManifestError, StoreError, OSError) as exc:
         QMessageBox.critical(None, APP_NAME, f"{APP_NAME} cannot start:\n\n{exc}")
         return 1
@@ -36,7 +38,12 @@ def run(app_paths: AppPaths) -> int:
     state = QSettings(str(app_paths.config_dir / WINDOW_STATE_FILE), QSettings.Format.IniFormat)
     window = MainWindow(library, state, settings=settings, theme=theme)
     window.show()
+    # Not daemon: a backup under way when the window closes is finished, not cut short.
+    backup = threading.Thread(target=library.take_daily_backup, name="daily-backup")
+    QTimer.singleShot(BACKUP_DELAY_MS, backup.start)
     try:
         return app.exec()
     finally:
+        if backup.is_alive():
+            backup.join()
         library.close()

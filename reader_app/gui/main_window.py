@@ -405,7 +405,7 @@ class MainWindow(QMainWindow):
             self.suggestion.setProperty("query", results.suggestion)
         self.suggestion_action.setVisible(bool(results.suggestion))
         count = results.total
-        self.statusBar().showMessage(f"{count} matching page{'s' if count != 1 else ''}")
+        self.statusBar().showMessage(f"{count} match{'es' if count != 1 else ''}")
 
     def on_search_failed(self, message: str) -> None:
         self.statusBar().showMessage("The search index is damaged; rebuilding it…")

@@ -25,3 +25,27 @@ def test_run_shows_the_library_and_keeps_state_in_the_config_dir(qapp, data_dir)
     assert seen and seen[0].proxy.rowCount() > 0
     # Window geometry went under our config folder, not Qt's default location.
     assert (app_paths.config_dir / WINDOW_STATE_FILE).is_file()
+
+
+def test_the_daily_backup_is_taken_after_the_window_is_up(qapp, data_dir, monkeypatch) -> None:
+    import reader_app.gui.app as app_module
+    from reader_app import backups
+    from reader_app.library import Library
+
+    app_paths = paths.resolve()
+    folder = app_paths.data_dir / backups.FOLDER
+    Library.open(app_paths, backup=False).close()
+    assert backups.backups_in(folder) == []  # opening for the GUI does not wait for it
+    monkeypatch.setattr(app_module, "BACKUP_DELAY_MS", 0)
+    seen: list[MainWindow] = []
+
+    def close_once_backed_up() -> None:
+        if not backups.backups_in(folder):
+            QTimer.singleShot(20, close_once_backed_up)
+        else:
+            close_when_shown(seen)
+
+    QTimer.singleShot(0, close_once_backed_up)
+    assert run(app_paths) == 0
+    [backup] = backups.backups_in(folder)
+    assert backups.integrity(backup.path) == "ok"
