@@ -93,3 +93,34 @@ def make_link_pdf(path: str) -> None:
         {"kind": pymupdf.LINK_URI, "from": box("mail"), "uri": "mailto:team@example.org"}
     )
     doc.save(path)
+
+
+def make_pages_pdf(path: str, pages: list[str]) -> None:
+    """One page per text, each set in a box at the top of an A4 page."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    for text in pages:
+        doc.new_page().insert_textbox(pymupdf.Rect(60, 60, 530, 760), text, fontsize=12)
+    doc.save(path)
+    doc.close()
+
+
+def make_annotated_pdf(path: str) -> None:
+    """One page with annotations of the PDF's own: a highlight with a note, and a
+    sticky note."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_textbox(
+        pymupdf.Rect(60, 60, 530, 300),
+        "Libraries lent laptops to families who had none during lockdown.",
+        fontsize=12,
+    )
+    marked = page.add_highlight_annot(page.search_for("lent laptops"))
+    marked.set_info(content="Ask our library service")
+    marked.update()
+    page.add_text_annot((400, 500), "A sticky note from a colleague").update()
+    doc.save(path)
+    doc.close()

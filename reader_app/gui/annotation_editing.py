@@ -47,9 +47,14 @@ class NewAnnotation:
 
 class AnnotationEditor(QObject):
     changed = Signal(set)  # resource ids whose annotations changed
+    # The annotations themselves (ids, added, edited or removed), emitted just before
+    # ``changed``: an open document updates those rather than reloading them all.
+    touched = Signal(set)
     failed = Signal(str)  # a change that was not saved, and why (for the user)
 
     def __init__(self, annotations: Annotations, parent: QObject | None = None) -> None:
+        # Give it a parent (the window): one left to Python's garbage collector with
+        # commands on its stack has crashed the interpreter at exit.
         super().__init__(parent)
         self.annotations = annotations
         self.undo_stack = QUndoStack(self)
@@ -84,6 +89,14 @@ class AnnotationEditor(QObject):
         if made:
             kind = KIND_NAMES.get(made[0].kind, made[0].kind)
             self._push(_Restore(self, made, f"Add {kind}", present=True), made)
+        return made
+
+    def add_made(self, make: Callable[[], list[Annotation]], text: str) -> list[Annotation] | None:
+        """Store annotations that ``make`` builds and saves (taken from a PDF, say) as one
+        undoable step."""
+        made = self._save(make)
+        if made:
+            self._push(_Restore(self, made, text, present=True), made)
         return made
 
     def edit(
@@ -140,6 +153,10 @@ class AnnotationEditor(QObject):
 
     def _push(self, command: QUndoCommand, touched: list[Annotation]) -> None:
         self.undo_stack.push(command)  # its first redo() does nothing: the change is saved
+        self._announce(touched)
+
+    def _announce(self, touched: list[Annotation]) -> None:
+        self.touched.emit({a.id for a in touched})
         self.changed.emit({a.resource_id for a in touched})
 
     def _replay(self, change: Callable[[], object], touched: list[Annotation]) -> None:
@@ -150,7 +167,7 @@ class AnnotationEditor(QObject):
         except SAVE_ERRORS as exc:
             self.failed.emit(f"{exc} The undo history was cleared.")
             QTimer.singleShot(0, self.undo_stack.clear)
-        self.changed.emit({a.resource_id for a in touched})
+        self._announce(touched)
 
 
 class _Restore(QUndoCommand):

@@ -13,7 +13,6 @@ from reader_app.annotations import COLOURS, Annotation
 from reader_app.gui.annotation_editing import KIND_NAMES
 
 ANNOTATION_ROLE = Qt.ItemDataRole.UserRole + 20
-SORT_ROLE = Qt.ItemDataRole.UserRole + 21
 COLUMNS = ("Resource", "Page", "Type", "Colour", "Quote", "Note", "Tags", "Updated")
 CELL_CHARS = 300  # a table cell shows the start of a long note; the editor shows all of it
 
@@ -30,6 +29,8 @@ def quoted(text: str) -> str:
 
 
 def where(annotation: Annotation) -> str:
+    if annotation.orphaned:
+        return f"not found in this version (was on page {annotation.page})"
     return "whole document" if annotation.page is None else f"page {annotation.page}"
 
 
@@ -39,15 +40,33 @@ class AnnotationModel(QAbstractTableModel):
         self.titles = titles or {}
         self.items: list[Annotation] = []
         self._rows: dict[str, int] = {}
+        self._sorting: tuple[int, Qt.SortOrder] | None = None  # as the view last asked
 
     def set_annotations(self, items: list[Annotation]) -> None:
         self.beginResetModel()
-        self.items = items
-        self._rows = {a.id: row for row, a in enumerate(items)}
+        self.items = list(items)
+        if self._sorting is not None:
+            self.sort(*self._sorting)
+        self._rows = {a.id: row for row, a in enumerate(self.items)}
         self.endResetModel()
 
     def row_of(self, annotation_id: str) -> int | None:
         return self._rows.get(annotation_id)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorted here in Python, in a few milliseconds for 10,000 rows: a sort proxy
+        would ask ``data`` hundreds of thousands of times."""
+        self._sorting = (column, order)
+        name = COLUMNS[column]
+        key = (
+            (lambda a: a.page or 0)
+            if name == "Page"
+            else (lambda a: self._text(a, name).casefold())
+        )
+        self.layoutAboutToBeChanged.emit()
+        self.items.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows = {a.id: row for row, a in enumerate(self.items)}
+        self.layoutChanged.emit()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.items)
@@ -71,10 +90,6 @@ class AnnotationModel(QAbstractTableModel):
             return item
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(item, column)
-        if role == SORT_ROLE:
-            if column == "Page":
-                return item.page or 0
-            return self._text(item, column).casefold()
         if role == Qt.ItemDataRole.ToolTipRole and column in ("Quote", "Note"):
             # A tool tip would read markup as rich text, so it gets the plain words only
             # through the display role; the card and editor show the note in full.

@@ -141,6 +141,16 @@ class AnnotationPanel(QWidget):
         self.retry_button.setToolTip("Save the note again")
         self.retry_button.clicked.connect(self.save_note)
         self.retry_button.hide()
+        # News about this document's annotations: re-anchored to a new version, or
+        # annotations of the PDF's own that can be taken in.
+        self.info = QLabel(accessibleName="About these annotations", wordWrap=True)
+        self.info.setTextFormat(Qt.TextFormat.PlainText)
+        self.info.hide()
+        self.take_button = QPushButton(
+            "Add Them to My Notes", accessibleName="Add the PDF's annotations to my notes"
+        )
+        self.take_button.setToolTip("Copy the PDF's own annotations into your notes")
+        self.take_button.hide()
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_note)
 
@@ -158,6 +168,8 @@ class AnnotationPanel(QWidget):
         top.addWidget(self.count, 1)
         top.addWidget(self.document_note_button)
         column.addLayout(top)
+        column.addWidget(self.info)
+        column.addWidget(self.take_button)
         column.addWidget(self.list, 3)
         column.addWidget(self.error)
         column.addWidget(self.retry_button)
@@ -223,7 +235,8 @@ class AnnotationPanel(QWidget):
         selection.blockSignals(quiet)
         selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         selection.blockSignals(False)
-        self.list.scrollTo(index)
+        if not quiet:  # a reload keeps the reader's place in the list
+            self.list.scrollTo(index)
         self._show_in_editor(self.model.items[row])
 
     def current(self) -> Annotation | None:
@@ -258,7 +271,9 @@ class AnnotationPanel(QWidget):
     # The editor
 
     def _show_in_editor(self, item: Annotation | None) -> None:
-        self.current_id = item.id if item else None
+        chosen = item.id if item else None
+        changed = chosen != self.current_id
+        self.current_id = chosen
         enabled = item is not None
         for widget in (self.note_edit, self.tags_edit, self.colour_box, self.delete_button):
             widget.setEnabled(enabled)
@@ -275,7 +290,8 @@ class AnnotationPanel(QWidget):
             if not self.tags_edit.hasFocus():
                 self.tags_edit.setText(", ".join(item.tags))
             self.colour_box.setCurrentIndex(self.colour_box.findData(item.color))
-        self.current_changed.emit(self.current_id)
+        if changed:
+            self.current_changed.emit(self.current_id)
 
     def _set_note_text(self, text: str) -> None:
         if self.note_edit.toPlainText() != text:
@@ -317,6 +333,10 @@ class AnnotationPanel(QWidget):
         self.error.setText(message)
         self.error.setVisible(bool(message))
         self.retry_button.setVisible(bool(message) and self._dirty)
+
+    def show_info(self, message: str) -> None:
+        self.info.setText(message)
+        self.info.setVisible(bool(message))
 
     def save_tags(self) -> None:
         item = self.current()

@@ -10,12 +10,19 @@ from PySide6.QtCore import QObject, QPointF, Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import QMenu, QToolBar, QToolButton, QToolTip
 
-from reader_app.annotations import COLOURS, Annotation
-from reader_app.gui.annotation_editing import AnnotationEditor, NewAnnotation
+from reader_app.annotations import COLOURS, Annotation, AnnotationFilter
+from reader_app.gui.annotation_editing import SAVE_ERRORS, AnnotationEditor, NewAnnotation
 from reader_app.gui.annotation_panel import AnnotationPanel
 from reader_app.gui.page_widget import NOTE_SIZE, PageWidget
 from reader_app.gui.plain_text import plain_tooltip
 from reader_app.page_text import quote_of
+from reader_app.pdf_annotations import (
+    EmbeddedAnnotation,
+    origin_key,
+    read_pdf_annotations,
+    take_into_store,
+)
+from reader_app.reanchor import apply_placements, plan_reanchor
 
 if TYPE_CHECKING:
     from reader_app.gui.document_view import DocumentView
@@ -39,10 +46,17 @@ class AnnotationTools(QObject):
         self.panel = AnnotationPanel(editor, view.resource)
         self.panel.go_to.connect(self.go_to)
         self.panel.current_changed.connect(self.on_chosen)
-        editor.changed.connect(self.on_changed)
+        editor.touched.connect(self.on_touched)
         editor.failed.connect(self.on_failed)
         self.actions: dict[str, QAction] = {}
+        self.pdf_own: list[EmbeddedAnnotation] = []  # the PDF's own annotations
+        self.embedded: list[EmbeddedAnnotation] = []  # those of them not taken in yet
+        self._news = ""  # what re-anchoring did, for the panel
+        self.panel.take_button.clicked.connect(self.take_embedded)
+        view.service.finished.connect(self.on_worker_finished)
+        view.service.failed.connect(self.on_worker_failed)
         self.reload()
+        self.check_document()
 
     # Building (called by the view)
 
@@ -167,24 +181,125 @@ class AnnotationTools(QObject):
             self.choose(made[0].id, edit=True)
         return made[0] if made else None
 
+    # The document's own annotations, and new versions of it (read in a worker)
+
+    def check_document(self) -> None:
+        """Re-anchor annotations made on another version of this document, and look for
+        annotations the PDF has of its own."""
+        resource = self.view.resource
+        annotations = self.editor.annotations
+        if annotations.has_stale(resource.id, resource.sha256):
+            stale = annotations.stale(resource.id, resource.sha256)
+            self.view.service.call(self._key("reanchor"), plan_reanchor, self.view.path, stale)
+        if resource.media_type == "application/pdf":
+            self.view.service.call(self._key("embedded"), read_pdf_annotations, self.view.path)
+
+    def _key(self, kind: str) -> tuple[str, int]:
+        return (kind, self.view.token)
+
+    def on_worker_finished(self, key: object, result: object) -> None:
+        if key == self._key("reanchor"):
+            self.apply_reanchoring(result)  # type: ignore[arg-type]
+        elif key == self._key("embedded"):
+            self.pdf_own = list(result)  # type: ignore[call-overload]
+            self._describe()
+
+    def on_worker_failed(self, key: object, message: str) -> None:
+        if key == self._key("reanchor"):
+            self._news = f"Your annotations could not be placed in this version: {message}"
+            self._describe()
+
+    def apply_reanchoring(self, placements: list) -> None:
+        try:
+            report = apply_placements(
+                self.editor.annotations, placements, self.view.resource.sha256
+            )
+        except SAVE_ERRORS as exc:
+            self.panel.show_error(str(exc))
+            return
+        found = len(report.placed) + len(report.moved) + len(report.kept)
+        lines = [
+            f"This document has changed since you annotated it. {found} of your annotations "
+            "were placed in the new version"
+            + (f" ({len(report.moved)} on another page)" if report.moved else "")
+            + "."
+        ]
+        if report.orphaned:
+            lines.append(
+                f"{len(report.orphaned)} could not be found in it; they are kept and listed "
+                'as "not found in this version".'
+            )
+        self._news = " ".join(lines)
+        self.reload()
+        self.editor.changed.emit({self.view.resource.id})  # for search and the Notes view
+
+    def _describe(self) -> None:
+        """Tell the reader what re-anchoring did and which of the PDF's own annotations
+        can still be taken in (again, after an undo)."""
+        resource = self.view.resource
+        taken = self.editor.annotations.origin_keys(resource.id) if self.pdf_own else set()
+        sha = resource.sha256
+        self.embedded = [e for e in self.pdf_own if origin_key(sha, e) not in taken]
+        count = len(self.embedded)
+        own = (
+            f"This PDF has {count} annotation{'s' * (count != 1)} of its own, drawn on its "
+            "pages. Add them to your notes to edit, tag, search and export them; the file "
+            "itself is not changed."
+            if count
+            else ""
+        )
+        self.panel.show_info(" ".join(filter(None, (self._news, own))))
+        self.panel.take_button.setVisible(bool(count))
+
+    def take_embedded(self) -> list[Annotation]:
+        """Take the PDF's own annotations into the store, as one undoable step."""
+        resource, embedded = self.view.resource, self.embedded
+        made = self.editor.add_made(
+            lambda: (
+                take_into_store(
+                    self.editor.annotations, resource.id, resource.sha256, embedded
+                ).taken
+            ),
+            "Add the PDF's annotations",
+        )
+        if made:
+            self.show_panel()
+        return made or []
+
     # Showing them
 
     def reload(self) -> None:
         self.items = self.editor.of_resource(self.view.resource.id)
         self.panel.set_annotations(self.items)
         self._draw()
+        self._describe()
 
     def _draw(self) -> None:
         by_page: dict[int, list[Annotation]] = {}
         for item in self.items:
-            if item.page is not None:
+            if item.page is not None and not item.orphaned:  # nowhere to draw an orphan
                 by_page.setdefault(item.page, []).append(item)
         for page in self.view.page_labels:
             page.set_annotations(by_page.get(page.number, []), self.chosen)
 
-    def on_changed(self, resource_ids: set[str]) -> None:
-        if self.view.resource.id in resource_ids:
-            self.reload()
+    def on_touched(self, ids: set[str]) -> None:
+        """Update the annotations that changed, not all of them (a document may have
+        thousands)."""
+        mine = {a.id for a in self.items} & ids
+        fresh = [
+            a
+            for a in self.editor.annotations.find(AnnotationFilter(ids=ids))
+            if a.resource_id == self.view.resource.id
+        ]
+        if not mine and not fresh:
+            return
+        self.items = sorted(
+            [a for a in self.items if a.id not in ids] + fresh,
+            key=lambda a: (a.page or 0, a.quads[0][1] if a.quads else 0, a.created),
+        )
+        self.panel.set_annotations(self.items)
+        self._draw()
+        self._describe()
 
     def on_failed(self, message: str) -> None:
         if self.view.isVisible():
@@ -192,7 +307,8 @@ class AnnotationTools(QObject):
 
     def on_chosen(self, annotation_id: str | None) -> None:
         self.chosen = annotation_id
-        self._draw()
+        for page in self.view.page_labels:
+            page.set_chosen(annotation_id)
 
     def choose(self, annotation_id: str, edit: bool = False) -> None:
         self.panel.select(annotation_id)
@@ -206,8 +322,7 @@ class AnnotationTools(QObject):
             self.view.ensure_box_visible(item.page, item.quads[0])
         else:
             self.view.go_to_page(page)
-        self.chosen = annotation_id
-        self._draw()
+        self.on_chosen(annotation_id)
 
     def show_panel(self) -> None:
         self.view.panel_action.setChecked(True)

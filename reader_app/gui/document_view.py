@@ -117,8 +117,8 @@ class DocumentView(QWidget):
     ) -> None:
         super().__init__(accessibleName=f"Document: {resource.title}")
         self.setToolTip(resource.title)
-        self.resource, self.path, self._service = resource, path, service
-        self._token = next(_tokens)
+        self.resource, self.path, self.service = resource, path, service
+        self.token = next(_tokens)
         self._analyse = analyse  # how search-hit terms and page words are compared
         self.zoom = 1.25
         self.fit: str | None = FIT_WIDTH  # as most readers open a document
@@ -209,7 +209,7 @@ class DocumentView(QWidget):
         service.rendered.connect(self.on_rendered)
         service.finished.connect(self.on_finished)
         service.failed.connect(self.on_failed)
-        service.call(("doc", self._token), document_layout, path)
+        service.call(("doc", self.token), document_layout, path)
 
     # Building
 
@@ -426,11 +426,11 @@ class DocumentView(QWidget):
         ]
         keep = set(wanted)
         # Pages scrolled past before their turn came are not rendered after all.
-        for key in self._service.withdraw(
+        for key in self.service.withdraw(
             lambda k: (
                 isinstance(k, tuple)
                 and k[0] in ("page", "layout")
-                and k[1] == self._token
+                and k[1] == self.token
                 and (k[2] not in keep or (k[0] == "page" and k[3] != self.zoom))
             )
         ):
@@ -446,7 +446,7 @@ class DocumentView(QWidget):
         for number in visible if waiting else wanted:
             if number not in self._layout_asked:
                 self._layout_asked.add(number)
-                self._service.call(("layout", self._token, number), page_layout, self.path, number)
+                self.service.call(("layout", self.token, number), page_layout, self.path, number)
 
     def _ask_pages(self, numbers: list[int]) -> bool:
         """Ask for the pages not rendered at this zoom; whether any is still to come."""
@@ -462,21 +462,19 @@ class DocumentView(QWidget):
             waiting = True
             if (number, self.zoom) not in self._asked:
                 self._asked.add((number, self.zoom))
-                key = ("page", self._token, number, self.zoom)
-                self._service.request(RenderRequest(key, self.path, number, self.zoom * scale))
+                key = ("page", self.token, number, self.zoom)
+                self.service.request(RenderRequest(key, self.path, number, self.zoom * scale))
         return waiting
 
     def request_thumbnails(self, pages: list[int]) -> None:
         scale = self.devicePixelRatioF()
         for number in pages:
             width = self.page_labels[number - 1].size_points[0]
-            key = ("thumb", self._token, number)
-            self._service.request(
-                RenderRequest(key, self.path, number, THUMB_WIDTH / width * scale)
-            )
+            key = ("thumb", self.token, number)
+            self.service.request(RenderRequest(key, self.path, number, THUMB_WIDTH / width * scale))
 
     def _mine(self, key: object) -> bool:
-        return isinstance(key, tuple) and len(key) > 1 and key[1] == self._token
+        return isinstance(key, tuple) and len(key) > 1 and key[1] == self.token
 
     # Results
 
@@ -598,8 +596,8 @@ class DocumentView(QWidget):
         self._mark_finds()
         if needle.strip():
             self.find_bar.show_count(0, 0, searching=True)
-            key = ("find", self._token, self._find_generation)
-            self._service.call(key, find_text, self.path, needle)
+            key = ("find", self.token, self._find_generation)
+            self.service.call(key, find_text, self.path, needle)
         else:
             self.find_bar.show_count(0, 0, asked=False)
 

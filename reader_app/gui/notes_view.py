@@ -3,7 +3,7 @@ pillar, resource, tag, colour and text; each opens the document at its page."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from reader_app.annotations import COLOURS, Annotation, AnnotationFilter
 from reader_app.catalog import Catalog
 from reader_app.gui.annotation_editing import AnnotationEditor
-from reader_app.gui.annotation_model import ANNOTATION_ROLE, COLUMNS, SORT_ROLE, AnnotationModel
+from reader_app.gui.annotation_model import ANNOTATION_ROLE, COLUMNS, AnnotationModel
 from reader_app.gui.annotation_panel import combo
 
 TYPING_DELAY_MS = 150
@@ -61,12 +61,9 @@ class NotesView(QWidget):
         self.text_filter.textChanged.connect(self._typing.start)
 
         self.model = AnnotationModel({r.id: r.title for r in catalog.resources})
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
         self.table = QTableView(accessibleName="Notes table", sortingEnabled=True)
         self.table.setToolTip("Press Enter or double-click to open a note at its page")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
@@ -139,10 +136,10 @@ class NotesView(QWidget):
 
     def selected(self) -> list[Annotation]:
         rows = self.table.selectionModel().selectedRows()
-        return [self.proxy.mapToSource(i).data(ANNOTATION_ROLE) for i in rows]
+        return [i.data(ANNOTATION_ROLE) for i in rows]
 
     def on_activated(self, index: QModelIndex) -> None:
-        item: Annotation = self.proxy.mapToSource(index).data(ANNOTATION_ROLE)
+        item: Annotation = index.data(ANNOTATION_ROLE)
         self.open_requested.emit(item.resource_id, item.page or 1, item.id)
 
     def delete_selected(self) -> None:

@@ -5,12 +5,13 @@ marked over them."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QWidget
 
 from reader_app.annotations import COLOURS, Annotation
 from reader_app.documents import Box, PageLayout
 
+LAYER_OVER = 40  # annotations on a page above which they are drawn once, not every paint
 NOTE_SIZE = 16.0  # points: the square of a note pinned to the page, or a highlight's note mark
 A4 = (595.0, 842.0)  # points: the size a page is laid out at until its own is known
 
@@ -32,6 +33,8 @@ class PageWidget(QWidget):
         self.marks: dict[str, list[Box]] = {}
         self.annotations: list[Annotation] = []
         self.chosen_annotation: str | None = None
+        self._annotations_key: tuple[tuple[str, str], ...] = ()
+        self._layers: tuple[object, QImage, QImage] | None = None  # (key, multiply, over)
         self._pixmap: QPixmap | None = None
         self._message = f"Page {number}"
         # The document view handles the mouse for all pages (selection runs across them).
@@ -67,9 +70,23 @@ class PageWidget(QWidget):
             self.update()
 
     def set_annotations(self, items: list[Annotation], chosen: str | None) -> None:
-        if items != self.annotations or chosen != self.chosen_annotation:
-            self.annotations, self.chosen_annotation = items, chosen
+        # Compared by id and time of change: comparing thousands of annotations field by
+        # field on every change was most of the cost of a redraw.
+        key = tuple((a.id, a.updated) for a in items)
+        self.annotations = items
+        if key != self._annotations_key:
+            self._annotations_key = key
+            self._layers = None
             self.update()
+        self.set_chosen(chosen)
+
+    def set_chosen(self, chosen: str | None) -> None:
+        """Outline the chosen annotation; repaint only if this page has it or had it."""
+        if chosen != self.chosen_annotation:
+            ids = {a.id for a in self.annotations} if self.annotations else set()
+            if self.chosen_annotation in ids or chosen in ids:
+                self.update()
+            self.chosen_annotation = chosen
 
     def annotation_at(self, x: float, y: float) -> Annotation | None:
         """The annotation under a point of the page (in points); notes first, as they
@@ -99,18 +116,53 @@ class PageWidget(QWidget):
                 self._message,
             )
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
-        for item in self.annotations:
-            if item.kind in ("highlight", "note"):
-                for box in item.quads:
-                    painter.fillRect(self.box_rect(box), QColor(COLOURS[item.color]))
+        many = len(self.annotations) > LAYER_OVER
+        if many:
+            multiply, over = self._annotation_layers()
+            painter.drawImage(0, 0, multiply)
+        else:
+            self._paint_highlights(painter)
         for kind, colour in MARK_COLOURS.items():
             for box in self.marks.get(kind, ()):
                 painter.fillRect(self.box_rect(box), colour)
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for item in self.annotations:
-            self._paint_annotation(painter, item)
+        if many:
+            painter.drawImage(0, 0, over)
+        else:
+            for item in self.annotations:
+                self._paint_annotation(painter, item)
+        chosen = next((a for a in self.annotations if a.id == self.chosen_annotation), None)
+        if chosen is not None:
+            self._paint_chosen(painter, chosen)
         painter.end()
+
+    def _annotation_layers(self) -> tuple[QImage, QImage]:
+        """Many annotations are drawn once into two pictures (one multiplied into the
+        page, one laid over it), redrawn only when they or the page size change."""
+        key = (self._annotations_key, self.size())
+        if self._layers is None or self._layers[0] != key:
+            multiply = QImage(self.size(), QImage.Format.Format_RGB32)
+            multiply.fill(Qt.GlobalColor.white)  # white leaves the page as it is
+            painter = QPainter(multiply)
+            self._paint_highlights(painter)
+            painter.end()
+            over = QImage(self.size(), QImage.Format.Format_ARGB32_Premultiplied)
+            over.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(over)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            for item in self.annotations:
+                self._paint_annotation(painter, item)
+            painter.end()
+            self._layers = (key, multiply, over)
+        return self._layers[1], self._layers[2]
+
+    def _paint_highlights(self, painter: QPainter) -> None:
+        for item in self.annotations:
+            if item.kind in ("highlight", "note"):
+                colour = QColor(COLOURS[item.color])
+                for box in item.quads:
+                    painter.fillRect(self.box_rect(box), colour)
 
     def _paint_annotation(self, painter: QPainter, item: Annotation) -> None:
         colour = QColor(COLOURS[item.color])
@@ -124,12 +176,13 @@ class PageWidget(QWidget):
                 )
         if has_mark(item):
             self._paint_note_mark(painter, self.box_rect(self.note_mark(item)), colour)
-        if item.id == self.chosen_annotation:
-            painter.setPen(QPen(QColor("#1a56c4"), 2))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            boxes = [self.note_mark(item)] if item.kind == "page-note" else item.quads
-            for box in boxes:
-                painter.drawRect(self.box_rect(box).adjusted(-2, -2, 2, 2))
+
+    def _paint_chosen(self, painter: QPainter, item: Annotation) -> None:
+        painter.setPen(QPen(QColor("#1a56c4"), 2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        boxes = [self.note_mark(item)] if item.kind == "page-note" else item.quads
+        for box in boxes:
+            painter.drawRect(self.box_rect(box).adjusted(-2, -2, 2, 2))
 
     def note_mark(self, item: Annotation) -> Box:
         """Where a note's mark goes: a pinned note's point (the top left corner when none

@@ -310,8 +310,8 @@ def test_notes_view_filters_and_opens_a_note_at_its_page(qtbot, window, library)
 
     def rows() -> list[str]:
         return [
-            notes.proxy.index(r, COLUMNS.index("Note")).data()
-            for r in range(notes.proxy.rowCount())
+            notes.model.index(r, COLUMNS.index("Note")).data()
+            for r in range(notes.model.rowCount())
         ]
 
     assert "Ask the <b>data</b> team" in rows()  # markup shown as typed
@@ -334,7 +334,7 @@ def test_notes_view_filters_and_opens_a_note_at_its_page(qtbot, window, library)
     notes.text_filter.setText("DATA")
     qtbot.waitUntil(lambda: rows() == ["Ask the <b>data</b> team"], timeout=TIMEOUT)
 
-    notes.table.activated.emit(notes.proxy.index(0, 0))
+    notes.table.activated.emit(notes.model.index(0, 0))
     view = window.current_document()
     assert view is not None and view.resource.id == "renew-pillar"
     qtbot.waitUntil(lambda: view.notes.panel.current_id == renew.id, timeout=TIMEOUT)
