@@ -452,3 +452,24 @@ def test_a_search_hit_in_a_note_says_so_and_opens_the_note(qtbot, window, view, 
     assert window.current_document() is view
     qtbot.waitUntil(lambda: view.notes.panel.current_id == made.id, timeout=TIMEOUT)
     assert view.side_panel.currentWidget() is view.notes.panel
+
+
+def test_notes_view_sorts_by_a_column(qtbot, window, library) -> None:
+    annotations = Annotations(library.store)
+    for page, body in ((3, "third"), (1, "first"), (2, "second")):
+        annotations.add(DOC, "x", "page-note", page, body=body)
+    window.tabs.setCurrentWidget(window.notes_view)
+    notes = window.notes_view
+    notes.table.sortByColumn(COLUMNS.index("Page"), Qt.SortOrder.AscendingOrder)
+    column = COLUMNS.index("Note")
+    assert [notes.model.index(r, column).data() for r in range(3)] == ["first", "second", "third"]
+    notes.table.sortByColumn(COLUMNS.index("Note"), Qt.SortOrder.DescendingOrder)
+    assert [notes.model.index(r, column).data() for r in range(3)] == ["third", "second", "first"]
+    annotations.add(DOC, "x", "page-note", 4, body="fourth")
+    notes.reload()  # a reload keeps the order the reader chose
+    assert [notes.model.index(r, column).data() for r in range(4)] == [
+        "third",
+        "second",
+        "fourth",
+        "first",
+    ]
