@@ -22,7 +22,7 @@ KIND_NAMES = {
     "highlight": "highlight",
     "underline": "underline",
     "note": "note",
-    "page-note": "note on the page",
+    "page-note": "pinned note",
     "document-note": "note on the document",
 }
 SAVE_ERRORS = (StoreError, AnnotationError, TagError)

@@ -71,8 +71,10 @@ class NotesView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in zip(COLUMNS, (220, 50, 90, 70, 300, 300, 120, 130), strict=True):
+        for column, width in zip(COLUMNS, (220, 50, 130, 80, 300, 300, 120, 130), strict=True):
             self.table.setColumnWidth(COLUMNS.index(column), width)
+        for column in ("Quote", "Note"):  # the words get the room the window has
+            header.setSectionResizeMode(COLUMNS.index(column), QHeaderView.ResizeMode.Stretch)
         self.table.sortByColumn(COLUMNS.index("Updated"), Qt.SortOrder.DescendingOrder)
         self.table.activated.connect(self.on_activated)
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.table)
