@@ -52,12 +52,19 @@ class AnnotationEditor(QObject):
     touched = Signal(set)
     failed = Signal(str)  # a change that was not saved, and why (for the user)
 
-    def __init__(self, annotations: Annotations, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        annotations: Annotations,
+        parent: QObject | None = None,
+        known_tags: Callable[[], list[str]] | None = None,
+    ) -> None:
         # Give it a parent (the window): one left to Python's garbage collector with
         # commands on its stack has crashed the interpreter at exit.
         super().__init__(parent)
         self.annotations = annotations
         self.undo_stack = QUndoStack(self)
+        # Tags to complete from: those on resources too, when the window says so.
+        self._known_tags = known_tags or annotations.all_tags
         self.last_error = ""
 
     # Reading
@@ -66,7 +73,8 @@ class AnnotationEditor(QObject):
         return self.annotations.find(AnnotationFilter(resource_ids={resource_id}))
 
     def all_tags(self) -> list[str]:
-        return self.annotations.all_tags()
+        """Every tag in use, for completion as a tag is typed."""
+        return self._known_tags()
 
     # Changing: each returns what it saved, or None (and ``failed`` is emitted)
 

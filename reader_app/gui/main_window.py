@@ -99,7 +99,9 @@ class MainWindow(QMainWindow):
         self._indexing: IndexingThread | None = None
         self._index_again = False
         self._closing = False
-        self.annotation_editor = AnnotationEditor(Annotations(library.store), self)
+        self.annotation_editor = AnnotationEditor(
+            Annotations(library.store), self, known_tags=library.store.all_tags
+        )
         self.annotation_editor.failed.connect(self.on_save_failed)
         self._reindex_timer = QTimer(self, singleShot=True, interval=REINDEX_DELAY_MS)
         self._reindex_timer.timeout.connect(self.start_indexing)

@@ -114,7 +114,7 @@ class NotesView(QWidget):
     def reload(self) -> None:
         self._stale = False
         chosen = self.tag_filter.currentData()
-        tags = self.editor.all_tags()
+        tags = self.editor.annotations.all_tags()  # those on annotations, to filter by
         self.tag_filter.clear()
         self.tag_filter.addItem("All tags", None)
         for tag in tags:

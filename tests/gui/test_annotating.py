@@ -174,6 +174,51 @@ def test_a_selection_across_pages_makes_one_annotation_per_page_undone_together(
 # Editing, tags, colours, deleting
 
 
+def make(view: DocumentView, kind: str):
+    """An annotation of ``kind`` made the way a reader makes it."""
+    if kind in ("highlight", "underline", "note"):
+        select(view, 3, 6)
+        return view.notes.annotate_selection(kind)[0]
+    if kind == "page-note":
+        menu = view.context_menu(page_point(view, 1, 200, 500))
+        menu_action(menu, "Add Note Here…").trigger()
+    else:
+        view.notes.panel.document_note_button.click()
+    return next(a for a in view.notes.items if a.kind == kind)
+
+
+@pytest.mark.parametrize("kind", ["highlight", "underline", "note", "page-note", "document-note"])
+def test_every_kind_made_edited_deleted_undone_and_redone(
+    qtbot, window, view, library, kind
+) -> None:
+    made = make(view, kind)
+    assert [(a.id, a.kind) for a in stored(library)] == [(made.id, kind)]
+    panel = view.notes.panel
+    panel.select(made.id)
+    panel.note_edit.setPlainText(f"My note on a {kind}")
+    assert panel.save_note()
+    panel.colour_box.setCurrentIndex(panel.colour_box.findData("red"))
+    panel.save_colour()
+    panel.delete_button.click()
+    assert stored(library) == []
+    steps = [
+        lambda: stored(library)[0].color == "red",  # the delete undone
+        lambda: stored(library)[0].color == made.color,  # the colour
+        lambda: stored(library)[0].body == "",  # the note
+        lambda: stored(library) == [],  # the annotation itself
+    ]
+    for check in steps:
+        window.undo_action.trigger()
+        assert check()
+    for check in reversed(steps[:-1]):
+        window.redo_action.trigger()
+        assert check()
+    assert stored(library)[0].body == f"My note on a {kind}"
+    window.redo_action.trigger()
+    assert stored(library) == []
+    assert not window.redo_action.isEnabled()
+
+
 def test_typing_a_note_is_saved_and_undone_as_one_step(qtbot, window, view, library) -> None:
     select(view, 3, 6)
     view.notes.actions["note"].trigger()
@@ -194,7 +239,7 @@ def test_typing_a_note_is_saved_and_undone_as_one_step(qtbot, window, view, libr
 
 
 def test_tags_autocomplete_save_and_undo(qtbot, window, view, library) -> None:
-    Annotations(library.store).add("reform-pillar", "x", "page-note", 1, tags=["Workforce"])
+    library.add_tags("reform-pillar", ["Workforce"])  # a resource's tag is offered too
     select(view, 3, 6)
     view.notes.actions["highlight"].trigger()
     panel = view.notes.panel
