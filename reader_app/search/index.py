@@ -51,7 +51,7 @@ from reader_app.search.sources import (
 from reader_app.worker import WorkerPool
 
 # Bump whenever the schema or the analysis changes: the index is then rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 COMMON_TERMS = 400  # the most widespread terms, whose neighbouring pairs are indexed
 COMMON_SAMPLE = 1000  # pages looked at to choose them
 STATE_FILE = "reader-state.json"

@@ -1,11 +1,12 @@
 """What gets indexed: per resource, one ``IndexSource`` for its pages (turned into page
-documents in a worker) and one for the notes on each page that has annotations with
-text (read from the user's database in this process: no PyMuPDF, no worker to start).
+documents in a worker) and one for each bucket of its annotations with text (read from
+the user's database in this process: no PyMuPDF, no worker to start).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
@@ -32,19 +33,20 @@ class IndexSource:
     pages: int  # expected documents (pages, or annotations), for progress
     path: str | None = None  # a document to extract text from (notes: the database), or
     texts: tuple[str, ...] = ()  # the text of each page given directly (images: alt text)
-    origin: str = "page"  # or NOTE: annotations on one page of the resource
-    note_page: int | None = None  # notes: their page; None for notes on the whole document
+    origin: str = "page"  # or NOTE: a bucket of the resource's annotations
+    # Notes: what the ids of the bucket's annotations start with ("": all of them).
+    note_bucket: str = ""
 
     @property
     def key(self) -> str:
         """Names this source's documents in the index, to replace them together.
 
-        A resource's pages and the notes on each of its pages are replaced separately,
-        so a note edit re-extracts no PDF and rewrites only the notes on its own page.
+        A resource's pages and each bucket of its notes are replaced separately, so a
+        note edit re-extracts no PDF and rewrites only the few notes in its bucket.
         """
         if self.origin != NOTE:
             return self.resource_id
-        return f"{NOTE}:{self.resource_id}:{self.note_page or 'document'}"
+        return f"{NOTE}:{self.resource_id}:{self.note_bucket or '*'}"
 
 
 def resource_of(key: str) -> str:
@@ -73,7 +75,8 @@ def read_notes(
     """Read and analyse the annotations with text behind each note source, from the
     database at its ``path``; a source that cannot be read comes with the error.
 
-    Runs in any thread: it opens connections of its own.
+    One query per resource reads the buckets wanted of it. Runs in any thread: it
+    opens connections of its own.
     """
     from reader_app.search.analysis import terms
 
@@ -85,20 +88,38 @@ def read_notes(
         except sqlite3.Error as exc:
             yield from ((source, exc) for source in mine)
             continue
+        # Buckets of one resource share a width (the length of their id prefix).
+        groups: dict[tuple[str, int], dict[str, IndexSource]] = defaultdict(dict)
+        for source in mine:
+            groups[(source.resource_id, len(source.note_bucket))][source.note_bucket] = source
         with closing(db):
-            for source in mine:
+            for (resource_id, width), buckets in groups.items():
                 try:
-                    rows = db.execute(
-                        """SELECT id, exact, body FROM annotations
-                           WHERE resource_id = ? AND page IS ? AND (exact != '' OR body != '')
-                           ORDER BY created, id""",
-                        (source.resource_id, source.note_page),
-                    ).fetchall()
+                    rows = _read_buckets(db, resource_id, width, sorted(buckets))
                 except sqlite3.Error as exc:
-                    yield source, exc
+                    yield from ((source, exc) for source in buckets.values())
                     continue
-                docs = []
-                for annotation_id, quote, body in rows:
+                docs: dict[str, list[NoteDoc]] = {bucket: [] for bucket in buckets}
+                for annotation_id, page, quote, body in rows:
                     text = note_text(quote, body)
-                    docs.append((annotation_id, source.note_page or 1, text, terms(text)))
-                yield source, docs
+                    docs[annotation_id[:width]].append(
+                        (annotation_id, page or 1, text, terms(text))
+                    )
+                for bucket, source in buckets.items():
+                    yield source, docs[bucket]
+
+
+def _read_buckets(
+    db: sqlite3.Connection, resource_id: str, width: int, buckets: list[str]
+) -> list[tuple[str, int | None, str, str]]:
+    """The annotations with text of a resource whose ids start with one of ``buckets``
+    (each ``width`` characters long)."""
+    wanted = ""
+    if width:
+        wanted = f"AND substr(id, 1, {width}) IN ({', '.join('?' * len(buckets))})"
+    return db.execute(
+        f"""SELECT id, page, exact, body FROM annotations
+            WHERE resource_id = ? AND (exact != '' OR body != '') {wanted}
+            ORDER BY created, id""",
+        (resource_id, *(buckets if width else ())),
+    ).fetchall()

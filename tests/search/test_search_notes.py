@@ -136,18 +136,80 @@ def test_note_changes_reindex_only_notes_without_workers(library, notes, monkeyp
     assert found(library, "tablets") == {("alpha", 2, "page")}
 
 
-def test_a_note_edit_rewrites_only_the_notes_on_its_page(library, notes, monkeypatch) -> None:
+def many_notes(notes, resource_id: str, count: int, first: int = 0) -> list:
+    """``count`` page notes on one page, in one transaction; the first two characters of
+    their ids take every pair of hex digits in turn, as uuid4 ids spread over them."""
+    made = [
+        replace(
+            Annotations.make(resource_id, SHA, "page-note", 1, body=f"wren number {i}"),
+            id=f"{i % 16:x}{i // 16 % 16:x}{i:030x}",
+            origin_key=f"test-{i}",
+        )
+        for i in range(first, first + count)
+    ]
+    return notes.take(made)
+
+
+def test_a_few_notes_of_a_resource_are_one_bucket(library, notes, monkeypatch) -> None:
     for page in (1, 1, 2):
         notes.add("beta", SHA, "page-note", page, body=f"wren on page {page}")
     notes.add("beta", SHA, "document-note", None, body="wren on the whole guide")
     edited = notes.add("beta", SHA, "page-note", 3, body="wren")
     assert library.update_index().notes == 5
+    assert [s.key for s in library.index_sources() if s.origin == "note"] == ["note:beta:*"]
     no_workers(monkeypatch)
     notes.edit(edited.id, body="wren and robin")
     report = library.update_index()
-    assert (report.notes_indexed, report.notes, report.indexed) == (["beta"], 1, [])
+    assert (report.notes_indexed, report.notes, report.indexed) == (["beta"], 5, [])
     assert len(note_hits(library, "wren")) == 5
     assert note_hits(library, "robin") == [("beta", 3, edited.id)]
+
+
+def test_a_note_edit_among_many_on_one_page_rewrites_only_its_bucket(
+    library, notes, monkeypatch
+) -> None:
+    made = many_notes(notes, "beta", 400)
+    notes.add("alpha", SHA, "page-note", 1, body="wren elsewhere")
+    first = library.update_index()
+    assert first.notes == 401
+    no_workers(monkeypatch)
+    edited = made[37]
+    notes.edit(edited.id, body="wren and robin")
+    report = library.update_index()
+    same_bucket = [a for a in made if a.id[0] == edited.id[0]]
+    assert (report.notes_indexed, report.indexed, report.pages) == (["beta"], [], 0)
+    assert report.notes == len(same_bucket) == 25  # not the 400 on its page
+    assert library.search("wren", limit=1).total == 401
+    assert note_hits(library, "robin") == [("beta", 1, edited.id)]
+    notes.delete(made[0].id)
+    report = library.update_index()
+    assert report.notes == 24 and library.search("wren", limit=1).total == 400
+
+
+def test_bucket_count_follows_a_resources_notes(library, notes, monkeypatch) -> None:
+    monkeypatch.setattr("reader_app.library.NOTES_PER_BUCKET", 2)
+    # Up to 2 notes: one bucket; up to 32: by the id's first character; then two.
+    made = many_notes(notes, "gamma", 2)
+    keys = lambda: sorted(s.key for s in library.index_sources() if s.origin == "note")  # noqa: E731
+    assert keys() == ["note:gamma:*"]
+    assert library.search("wren", limit=1).total == 2
+    made += many_notes(notes, "gamma", 1, first=2)  # id from "2"
+    assert keys() == ["note:gamma:0", "note:gamma:1", "note:gamma:2"]
+    report = library.update_index()
+    assert (report.notes_indexed, report.notes) == (["gamma"], 3)
+    assert library.search("wren", limit=50).total == 3  # the old bucket's documents are gone
+    more = many_notes(notes, "delta", 40, first=100)
+    assert len(keys()) == 3 + len({a.id[:2] for a in more}) == 3 + 40
+    notes.delete(made[2].id)
+    assert [k for k in keys() if "gamma" in k] == ["note:gamma:*"]
+    assert library.search("wren", limit=50).total == 42
+
+
+def test_a_note_moved_to_another_page_is_reindexed(library, notes) -> None:
+    made = notes.add("alpha", SHA, "page-note", 1, body="nightjar")
+    assert note_hits(library, "nightjar") == [("alpha", 1, made.id)]
+    library.store.query("UPDATE annotations SET page = 3 WHERE id = ?", (made.id,))
+    assert note_hits(library, "nightjar") == [("alpha", 3, made.id)]
 
 
 def test_unchanged_database_reuses_the_note_signatures(library, notes) -> None:
@@ -162,7 +224,7 @@ def test_unchanged_database_reuses_the_note_signatures(library, notes) -> None:
         Annotations(other.store).add("alpha", SHA, "note", 2, body="whinchat")
     finally:
         other.close()
-    assert len([s for s in library.index_sources() if s.origin == "note"]) == 2
+    assert len([s for s in library.index_sources() if s.origin == "note"]) == 1
     assert [r for r, _, _ in note_hits(library, "whinchat")] == ["alpha"]
 
 
