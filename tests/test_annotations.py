@@ -1,10 +1,13 @@
 """Annotations in the store: every kind made, edited, deleted and restored, filtered,
 kept across a reopen, with tags shared with resources."""
 
+import gc
 import sqlite3
+from dataclasses import replace
 
 import pytest
 
+from reader_app import annotations as annotations_module
 from reader_app.annotations import AnnotationError, AnnotationFilter, Annotations
 from reader_app.store import Store
 
@@ -204,3 +207,94 @@ def test_taken_annotations_are_stored_once_per_origin(notes) -> None:
     notes.restore(deleted)
     assert notes.get(deleted.id).origin_key == "" and notes.get(again[0].id).origin_key
     assert len(notes.find(AnnotationFilter(text="n1"))) == 2
+
+
+def test_delete_many_and_restore_many_give_back_the_same_annotations(notes, store) -> None:
+    kept = highlight(notes, tags=["shared"])
+    made = [
+        highlight(notes, page=3, tags=["shared", "only here"]),
+        notes.add("digital-poverty", SHA, "page-note", 1, body="pinned", tags=["Pinned"]),
+        notes.add("other", SHA, "document-note", None, body="whole"),
+    ]
+    deleted = notes.delete_many([m.id for m in made] + ["missing", made[0].id])
+    assert sorted(a.id for a in deleted) == sorted(m.id for m in made)
+    assert [a.id for a in deleted] == [made[1].id, made[0].id, made[2].id]  # as find orders
+    assert notes.find() == [kept]
+    assert sorted(store.all_tags()) == ["shared"]  # tags no longer used are gone
+    assert notes.delete_many([]) == [] and notes.delete_many(["missing"]) == []
+
+    restored = notes.restore_many(reversed(deleted))  # undo
+    assert {a.id for a in restored} == {m.id for m in made}
+    assert {a.id: a for a in notes.find()} == {a.id: a for a in [kept, *made]}
+    # Restored again: each is there already and left as it is.
+    assert notes.restore_many([replace(made[0], body="changed", tags=())]) == []
+    assert notes.get(made[0].id) == made[0]
+
+
+def test_restore_many_is_all_or_nothing(notes, store) -> None:
+    made = [highlight(notes, page=p, tags=[f"t{p}"]) for p in (1, 2, 3)]
+    deleted = notes.delete_many(m.id for m in made)
+    broken = [deleted[0], replace(deleted[1], kind="scribble"), deleted[2]]
+    with pytest.raises(sqlite3.IntegrityError):
+        notes.restore_many(broken)
+    assert notes.find() == []
+    assert store.all_tags() == []
+    assert {a.id for a in notes.restore_many(deleted)} == {m.id for m in made}
+
+
+def test_restore_many_clears_an_origin_taken_again(notes) -> None:
+    key = f"{SHA}:p1-x1"
+    first = notes.take([Annotations.make("r", SHA, "page-note", 1, origin_key=key)])
+    deleted = notes.delete_many([first[0].id])
+    again = notes.take([Annotations.make("r", SHA, "page-note", 1, origin_key=key)])
+    (restored,) = notes.restore_many(deleted)
+    assert restored.origin_key == "" and notes.get(restored.id) == restored
+    assert notes.get(again[0].id).origin_key == key
+
+
+@pytest.mark.parametrize("probed", [1, 500])  # tags looked up in chunks, or all links read
+def test_find_gives_each_annotation_its_own_tags(notes, store, monkeypatch, probed) -> None:
+    monkeypatch.setattr(annotations_module, "_PROBED", probed)
+    store.add_tags("digital-poverty", ["Inclusion"])
+    tagged = [
+        highlight(notes, page=1, tags=["gamma", "Beta", "alpha"]),
+        highlight(notes, page=2, tags=["inclusion", "Zeta"]),
+        highlight(notes, page=3, tags=["beta"]),
+        notes.add("climate-places", SHA, "page-note", 1, tags=["ALPHA", "delta"]),
+    ]
+    untagged = [highlight(notes, page=p) for p in (4, 5, 6)]
+    expected = {
+        tagged[0].id: ("alpha", "Beta", "gamma"),  # sorted ignoring case
+        tagged[1].id: ("Inclusion", "Zeta"),  # spelled as first stored
+        tagged[2].id: ("Beta",),
+        tagged[3].id: ("alpha", "delta"),
+        **{a.id: () for a in untagged},
+    }
+    assert {a.id: a.tags for a in tagged + untagged} == expected
+    for where in (None, AnnotationFilter(resource_ids={"digital-poverty"})):
+        found = notes.find(where)
+        assert {a.id: a.tags for a in found} == {
+            i: t for i, t in expected.items() if where is None or i != tagged[3].id
+        }
+        assert found == [notes.get(a.id) for a in found]
+    assert [a.id for a in notes.find(AnnotationFilter(tag="BETA"))] == [
+        tagged[0].id,
+        tagged[2].id,
+    ]
+    assert gc.isenabled()
+
+
+def test_find_orders_by_resource_page_and_top_of_the_quote(notes) -> None:
+    def at(resource, page, top):
+        return notes.add(resource, SHA, "page-note", page, quads=[(10, top, 20, top + 10)])
+
+    made = [at("b", 2, 50.0), at("a", 3, 10.0), at("b", 2, 5.0), at("b", 1, 700.0)]
+    whole = notes.add("b", SHA, "document-note", None, body="whole")
+    assert [a.id for a in notes.find()] == [
+        made[1].id,
+        whole.id,
+        made[3].id,
+        made[2].id,
+        made[0].id,
+    ]
+    assert notes.find()[3].quads == ((10.0, 5.0, 20.0, 15.0),)
