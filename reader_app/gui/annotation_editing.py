@@ -131,19 +131,7 @@ class AnnotationEditor(QObject):
     def delete(self, annotation_ids: Iterable[str]) -> list[Annotation] | None:
         ids = list(annotation_ids)
 
-        def remove() -> list[Annotation]:
-            gone: list[Annotation] = []
-            try:
-                for annotation_id in ids:
-                    if self.annotations.get(annotation_id) is not None:
-                        gone.append(self.annotations.delete(annotation_id))
-            except BaseException:
-                for done in gone:  # all or nothing, as one step
-                    self.annotations.restore(done)
-                raise
-            return gone
-
-        gone = self._save(remove)
+        gone = self._save(lambda: self.annotations.delete_many(ids))  # one transaction
         if gone:
             label = "Delete annotation" if len(gone) == 1 else f"Delete {len(gone)} annotations"
             self._push(_Restore(self, gone, label, present=False), gone)
@@ -191,13 +179,11 @@ class _Restore(QUndoCommand):
     def _set(self, present: bool) -> None:
         annotations = self._editor.annotations
 
-        def apply() -> None:
-            for item in self._items:
-                exists = annotations.get(item.id) is not None
-                if present and not exists:
-                    annotations.restore(item)
-                elif not present and exists:
-                    annotations.delete(item.id)
+        def apply() -> None:  # one transaction either way
+            if present:
+                annotations.restore_many(self._items)  # skips any already there
+            else:
+                annotations.delete_many([item.id for item in self._items])
 
         self._editor._replay(apply, self._items)
 
