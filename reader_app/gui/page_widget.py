@@ -4,7 +4,7 @@ marked over them."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QWidget
 
@@ -34,7 +34,8 @@ class PageWidget(QWidget):
         self.annotations: list[Annotation] = []
         self.chosen_annotation: str | None = None
         self._annotations_key: tuple[tuple[str, str], ...] = ()
-        self._layers: tuple[object, QImage, QImage] | None = None  # (key, multiply, over)
+        # (what they show and at what size, the multiplied picture, the one laid over)
+        self._layers: tuple[tuple[tuple[tuple[str, str], ...], QSize], QImage, QImage] | None = None
         self._pixmap: QPixmap | None = None
         self._message = f"Page {number}"
         # The document view handles the mouse for all pages (selection runs across them).
@@ -75,8 +76,13 @@ class PageWidget(QWidget):
         key = tuple((a.id, a.updated) for a in items)
         self.annotations = items
         if key != self._annotations_key:
+            old = set(self._annotations_key)
+            added = [a for a, k in zip(items, key, strict=True) if k not in old]
+            if self._layers is not None and added and len(old) + len(added) == len(key):
+                self._add_to_layers(added, key)  # nothing else changed: draw just those
+            else:
+                self._layers = None
             self._annotations_key = key
-            self._layers = None
             self.update()
         self.set_chosen(chosen)
 
@@ -121,7 +127,7 @@ class PageWidget(QWidget):
             multiply, over = self._annotation_layers()
             painter.drawImage(0, 0, multiply)
         else:
-            self._paint_highlights(painter)
+            self._paint_highlights(painter, self.annotations)
         for kind, colour in MARK_COLOURS.items():
             for box in self.marks.get(kind, ()):
                 painter.fillRect(self.box_rect(box), colour)
@@ -144,21 +150,33 @@ class PageWidget(QWidget):
         if self._layers is None or self._layers[0] != key:
             multiply = QImage(self.size(), QImage.Format.Format_RGB32)
             multiply.fill(Qt.GlobalColor.white)  # white leaves the page as it is
-            painter = QPainter(multiply)
-            self._paint_highlights(painter)
-            painter.end()
             over = QImage(self.size(), QImage.Format.Format_ARGB32_Premultiplied)
             over.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(over)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            for item in self.annotations:
-                self._paint_annotation(painter, item)
-            painter.end()
             self._layers = (key, multiply, over)
+            self._paint_layers(self.annotations)
         return self._layers[1], self._layers[2]
 
-    def _paint_highlights(self, painter: QPainter) -> None:
-        for item in self.annotations:
+    def _add_to_layers(self, added: list[Annotation], key: tuple[tuple[str, str], ...]) -> None:
+        assert self._layers is not None
+        (_old, size), multiply, over = self._layers
+        self._layers = ((key, size), multiply, over)
+        if size == self.size():
+            self._paint_layers(added)
+
+    def _paint_layers(self, items: list[Annotation]) -> None:
+        assert self._layers is not None
+        _key, multiply, over = self._layers
+        painter = QPainter(multiply)
+        self._paint_highlights(painter, items)
+        painter.end()
+        painter = QPainter(over)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for item in items:
+            self._paint_annotation(painter, item)
+        painter.end()
+
+    def _paint_highlights(self, painter: QPainter, items: list[Annotation]) -> None:
+        for item in items:
             if item.kind in ("highlight", "note"):
                 colour = QColor(COLOURS[item.color])
                 for box in item.quads:

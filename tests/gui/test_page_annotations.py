@@ -50,6 +50,14 @@ def test_highlights_are_painted_and_follow_changes(qtbot, count) -> None:
     # Gone when removed.
     page.set_annotations(items[:-1], None)
     assert colour_at(page, last) == QColor("white")
+    # One added to those already drawn (drawn onto a cached layer), then a new size.
+    added = replace(last, id="new", color="green", updated="new")
+    page.set_annotations([*items[:-1], added], None)
+    assert colour_at(page, added) == QColor(COLOURS["green"])
+    assert colour_at(page, items[0]) == QColor(COLOURS["yellow"])
+    page.setFixedSize(1190, 1684)
+    assert colour_at(page, added) == QColor(COLOURS["green"])
+    assert colour_at(page, items[0]) == QColor(COLOURS["yellow"])
 
 
 def test_only_pages_with_the_chosen_annotation_repaint(qtbot) -> None:
