@@ -4,6 +4,8 @@ marked over them."""
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QWidget
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 from reader_app.annotations import COLOURS, Annotation
 from reader_app.documents import Box, PageLayout
 
+_ID_AND_TIME = attrgetter("id", "updated")  # what says an annotation changed, quickly
 LAYER_OVER = 40  # annotations on a page above which they are drawn once, not every paint
 NOTE_SIZE = 16.0  # points: the square of a note pinned to the page, or a highlight's note mark
 A4 = (595.0, 842.0)  # points: the size a page is laid out at until its own is known
@@ -73,7 +76,7 @@ class PageWidget(QWidget):
     def set_annotations(self, items: list[Annotation], chosen: str | None) -> None:
         # Compared by id and time of change: comparing thousands of annotations field by
         # field on every change was most of the cost of a redraw.
-        key = tuple((a.id, a.updated) for a in items)
+        key = tuple(map(_ID_AND_TIME, items))
         self.annotations = items
         if key != self._annotations_key:
             old = set(self._annotations_key)
