@@ -1,5 +1,7 @@
 """Starting the whole GUI through reader_app.gui.app.run, as `reader-app` does."""
 
+import time
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -9,8 +11,11 @@ from reader_app.gui.main_window import MainWindow
 
 
 def close_when_shown(seen: list[MainWindow]) -> None:
-    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
-    if not windows or not windows[0].isVisible():
+    # Visible ones only: windows of earlier tests may linger, closed but not yet deleted.
+    windows = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+    ]
+    if not windows:
         QTimer.singleShot(50, lambda: close_when_shown(seen))
         return
     seen.append(windows[0])
@@ -39,8 +44,10 @@ def test_the_daily_backup_is_taken_after_the_window_is_up(qapp, data_dir, monkey
     monkeypatch.setattr(app_module, "BACKUP_DELAY_MS", 0)
     seen: list[MainWindow] = []
 
+    deadline = time.monotonic() + 30  # a failure, not a hang, if no backup comes
+
     def close_once_backed_up() -> None:
-        if not backups.backups_in(folder):
+        if not backups.backups_in(folder) and time.monotonic() < deadline:
             QTimer.singleShot(20, close_once_backed_up)
         else:
             close_when_shown(seen)
