@@ -4,12 +4,12 @@ fail (disk full, read-only) reported with the typed text kept."""
 
 import pytest
 from pointer import canvas_point, click
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
+from windows import make_window
 
 from reader_app.annotations import AnnotationFilter, Annotations
 from reader_app.gui.annotation_model import ANNOTATION_ROLE, COLUMNS
 from reader_app.gui.document_view import DocumentView
-from reader_app.gui.main_window import MainWindow
 from reader_app.gui.plain_text import plain_tooltip
 
 TIMEOUT = 30_000
@@ -18,12 +18,7 @@ DOC = "reset-pillar"
 
 @pytest.fixture
 def window(qtbot, library, tmp_path):
-    state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(library, state)
-    qtbot.addWidget(win)
-    win.resize(1100, 760)
-    win.show()
-    qtbot.waitExposed(win)
+    win = make_window(qtbot, library, tmp_path / "state.ini", (1100, 760))
     yield win
     win.close()
 

@@ -3,6 +3,7 @@
 import pytest
 import worker_tasks
 from PySide6.QtCore import QSettings
+from windows import make_window
 
 from reader_app.gui.document_view import DocumentView
 from reader_app.gui.main_window import MainWindow
@@ -13,12 +14,7 @@ TIMEOUT = 30_000
 
 @pytest.fixture
 def window(qtbot, library, tmp_path):
-    state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(library, state)
-    qtbot.addWidget(win)
-    win.resize(780, 580)
-    win.show()
-    qtbot.waitExposed(win)
+    win = make_window(qtbot, library, tmp_path / "state.ini", (780, 580))
     yield win
     win.close()
 

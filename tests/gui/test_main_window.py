@@ -1,29 +1,20 @@
 """The main window, driven through pytest-qt: facets, the library, search as you type."""
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
+from windows import make_window
 
 from reader_app.gui.facet_panel import VALUE_ROLE
-from reader_app.gui.main_window import MainWindow
 from reader_app.gui.resource_model import RESOURCE_ROLE
 from reader_app.gui.search_panel import HIT_ROLE, SPANS_ROLE
 
 SEARCH_TIMEOUT = 30_000  # ms: the first search waits for the index to be built
 
 
-def make_window(qtbot, library, tmp_path) -> MainWindow:
-    state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(library, state)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
 @pytest.fixture
 def window(qtbot, library, tmp_path):
-    win = make_window(qtbot, library, tmp_path)
+    win = make_window(qtbot, library, tmp_path / "state.ini")
     yield win
     win.close()
 
@@ -179,12 +170,12 @@ def test_controls_have_accessible_names_and_tooltips(window) -> None:
 
 
 def test_window_state_is_restored(qtbot, library, tmp_path) -> None:
-    first = make_window(qtbot, library, tmp_path)
+    first = make_window(qtbot, library, tmp_path / "state.ini")
     first.resize(700, 500)  # within the offscreen screen (800 x 600)
     first.splitter.setSizes([100, 500, 300])
     sizes = first.splitter.sizes()
     first.close()
-    second = make_window(qtbot, library, tmp_path)
+    second = make_window(qtbot, library, tmp_path / "state.ini")
     assert (second.width(), second.height()) == (700, 500)
     assert second.splitter.sizes() == sizes
     second.close()

@@ -6,7 +6,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -20,12 +20,15 @@ from PySide6.QtWidgets import (
 )
 from test_main_window import SEARCH_TIMEOUT, search
 from test_render_service import StallMeter
+from windows import make_window
 
-from reader_app.gui.main_window import MainWindow
 from reader_app.gui.resource_model import RESOURCE_ROLE
 from reader_app.search.analysis import terms
 
 TIMEOUT = 30_000
+
+
+SIZE = (1100, 760)
 
 
 @pytest.fixture
@@ -33,19 +36,9 @@ def state_file(tmp_path) -> Path:
     return tmp_path / "config" / "window-state.ini"
 
 
-def make_window(qtbot, library, state_file) -> MainWindow:
-    state = QSettings(str(state_file), QSettings.Format.IniFormat)
-    win = MainWindow(library, state)
-    qtbot.addWidget(win)
-    win.resize(1100, 760)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
 @pytest.fixture
 def window(qtbot, library, state_file):
-    win = make_window(qtbot, library, state_file)
+    win = make_window(qtbot, library, state_file, SIZE)
     yield win
     win.close()
 
@@ -164,13 +157,13 @@ def test_recent_documents_menu(qtbot, window) -> None:
 
 def test_theme_choice_is_applied_and_remembered(qtbot, library, state_file) -> None:
     app = QApplication.instance()
-    first = make_window(qtbot, library, state_file)
+    first = make_window(qtbot, library, state_file, SIZE)
     try:
         dark = next(a for a in first.theme_actions.actions() if a.data() == "dark")
         dark.trigger()
         assert app.palette().color(QPalette.ColorRole.Window).lightness() < 80
         first.close()
-        second = make_window(qtbot, library, state_file)
+        second = make_window(qtbot, library, state_file, SIZE)
         assert second.settings.theme == "dark"
         assert [a.data() for a in second.theme_actions.actions() if a.isChecked()] == ["dark"]
         second.set_theme("light")
@@ -181,11 +174,11 @@ def test_theme_choice_is_applied_and_remembered(qtbot, library, state_file) -> N
 
 
 def test_cover_grid_is_a_remembered_choice(qtbot, library, state_file) -> None:
-    first = make_window(qtbot, library, state_file)
+    first = make_window(qtbot, library, state_file, SIZE)
     first.grid_action.trigger()
     assert first.centre.currentWidget() is first.grid
     first.close()
-    second = make_window(qtbot, library, state_file)
+    second = make_window(qtbot, library, state_file, SIZE)
     assert second.centre.currentWidget() is second.grid
     second.grid_action.trigger()
     assert second.centre.currentWidget() is second.table
@@ -289,7 +282,7 @@ def test_every_control_has_an_accessible_name_and_tooltip(qtbot, window) -> None
 
 def test_indexing_does_not_stall_the_event_loop(qtbot, library, state_file) -> None:
     meter = StallMeter()
-    win = make_window(qtbot, library, state_file)
+    win = make_window(qtbot, library, state_file, SIZE)
     qtbot.waitUntil(lambda: not win.indexing, timeout=SEARCH_TIMEOUT)
     meter.timer.stop()
     win.close()
