@@ -68,6 +68,16 @@ def combo(name: str, tip: str, everything: str) -> QComboBox:
     return box
 
 
+def refill(box: QComboBox, values: list[str]) -> None:
+    """New values after the first ("All ..."), keeping the one chosen if it is still there."""
+    chosen = box.currentData()
+    while box.count() > 1:
+        box.removeItem(1)
+    for value in values:
+        box.addItem(value, value)
+    box.setCurrentIndex(max(0, box.findData(chosen)) if chosen in values else 0)
+
+
 class AnnotationPanel(QWidget):
     go_to = Signal(int, str)  # page, annotation id: show it on its page
     current_changed = Signal(object)  # the chosen annotation's id, or None
@@ -183,14 +193,7 @@ class AnnotationPanel(QWidget):
 
     def set_annotations(self, items: list[Annotation]) -> None:
         self.all_items = items
-        tags = sorted({t for a in items for t in a.tags}, key=str.casefold)
-        chosen = self.tag_filter.currentData()
-        self.tag_filter.clear()
-        self.tag_filter.addItem("All tags", None)
-        for tag in tags:
-            self.tag_filter.addItem(tag, tag)
-        if chosen in tags:
-            self.tag_filter.setCurrentIndex(self.tag_filter.findData(chosen))
+        refill(self.tag_filter, sorted({t for a in items for t in a.tags}, key=str.casefold))
         self._known_tags.setStringList(self.editor.all_tags())
         self.apply_filters()
 

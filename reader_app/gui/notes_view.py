@@ -20,7 +20,7 @@ from reader_app.annotations import COLOURS, Annotation, AnnotationFilter
 from reader_app.catalog import Catalog
 from reader_app.gui.annotation_editing import AnnotationEditor
 from reader_app.gui.annotation_model import ANNOTATION_ROLE, COLUMNS, AnnotationModel
-from reader_app.gui.annotation_panel import combo
+from reader_app.gui.annotation_panel import combo, refill
 
 TYPING_DELAY_MS = 150
 
@@ -113,14 +113,7 @@ class NotesView(QWidget):
 
     def reload(self) -> None:
         self._stale = False
-        chosen = self.tag_filter.currentData()
-        tags = self.editor.annotations.all_tags()  # those on annotations, to filter by
-        self.tag_filter.clear()
-        self.tag_filter.addItem("All tags", None)
-        for tag in tags:
-            self.tag_filter.addItem(tag, tag)
-        if chosen in tags:
-            self.tag_filter.setCurrentIndex(self.tag_filter.findData(chosen))
+        refill(self.tag_filter, self.editor.annotations.all_tags())  # tags on annotations
         items = self.editor.annotations.find(self.filter())
         self.model.set_annotations(items)
         self.count.setText(f"{len(items)} note{'s' * (len(items) != 1)}")
