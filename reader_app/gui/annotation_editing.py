@@ -117,7 +117,8 @@ class AnnotationEditor(QObject):
     ) -> Annotation | None:
         before = self.annotations.get(annotation_id)
         if before is None:
-            self.failed.emit("That annotation no longer exists.")
+            self.last_error = "That annotation no longer exists."
+            self.failed.emit(self.last_error)
             return None
         tags = tuple(tags) if tags is not None else None
         after = self._save(

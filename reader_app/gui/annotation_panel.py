@@ -252,8 +252,16 @@ class AnnotationPanel(QWidget):
         if item is not None and item.id == self.current_id:
             return
         if self._dirty and not self.save_note():
-            # The note could not be saved: stay on it, so its text is not lost.
-            QTimer.singleShot(0, lambda: self.select(self.current_id, quiet=True))
+            if self.current() is not None:
+                # The note could not be saved: stay on it, so its text is not lost.
+                QTimer.singleShot(0, lambda: self.select(self.current_id, quiet=True))
+                return
+            # Its annotation was deleted meanwhile: the text has nowhere to go.
+            self._show_in_editor(item)
+            self.show_error(
+                "The annotation you were writing on was deleted before your note was saved; "
+                "Edit > Undo brings the annotation back."
+            )
             return
         self._show_in_editor(item)
 
@@ -276,6 +284,12 @@ class AnnotationPanel(QWidget):
     def _show_in_editor(self, item: Annotation | None) -> None:
         chosen = item.id if item else None
         changed = chosen != self.current_id
+        if changed:
+            # What the boxes hold belongs to the annotation being left: tags typed for it
+            # are saved to it, and nothing is carried over to the next one.
+            self.save_tags()
+            self._save_timer.stop()
+            self._dirty = False
         self.current_id = chosen
         enabled = item is not None
         for widget in (self.note_edit, self.tags_edit, self.colour_box, self.delete_button):
@@ -290,7 +304,7 @@ class AnnotationPanel(QWidget):
             )
             if not self._dirty:
                 self._set_note_text(item.body)
-            if not self.tags_edit.hasFocus():
+            if changed or not self.tags_edit.hasFocus():  # not under the reader's typing
                 self.tags_edit.setText(", ".join(item.tags))
             self.colour_box.setCurrentIndex(self.colour_box.findData(item.color))
         if changed:

@@ -54,6 +54,7 @@ from reader_app.gui.annotation_tools import AnnotationTools
 from reader_app.gui.document_panels import THUMB_WIDTH, OutlinePanel, ThumbnailPanel
 from reader_app.gui.find_bar import FindBar
 from reader_app.gui.page_widget import PageWidget
+from reader_app.gui.plain_text import plain_tooltip
 from reader_app.gui.render_service import RenderRequest, RenderService
 from reader_app.page_text import line_boxes, matching_words, split_words, text_of, word_at
 
@@ -766,7 +767,7 @@ class DocumentView(QWidget):
                 cursor = Qt.CursorShape.PointingHandCursor
             elif link is not None:
                 cursor = Qt.CursorShape.PointingHandCursor
-                tip = f"Go to page {link.page}" if link.page else link.uri
+                tip = f"Go to page {link.page}" if link.page else plain_tooltip(link.uri)
                 QToolTip.showText(global_point, tip, self.scroll.viewport())
             elif page.layout_info is not None and page.layout_info.words:
                 if word_at(page.layout_info.words, at.x(), at.y()) is not None:

@@ -647,6 +647,8 @@ class MainWindow(QMainWindow):
     def on_tab_close_requested(self, index: int) -> None:
         view = self.tabs.widget(index)
         if isinstance(view, DocumentView):
+            if view.notes is not None:
+                view.notes.panel.save_note()  # a note typed just now
             self.tabs.removeTab(index)
             view.deleteLater()
 
@@ -730,6 +732,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_pages_read()  # the page the reader was on, even if they just got there
+        for view in self.document_views():
+            if view.notes is not None:
+                view.notes.panel.save_note()  # a note typed just now, before its pause
         self._closing = True  # a start_indexing still queued must not start a thread now
         if self._indexing is not None:
             self._indexing.cancel()

@@ -513,3 +513,51 @@ def test_notes_view_sorts_by_a_column(qtbot, window, library) -> None:
         "fourth",
         "first",
     ]
+
+
+def test_a_note_typed_on_a_deleted_annotation_never_lands_on_another(
+    qtbot, window, view, library
+) -> None:
+    select(view, 0, 1)
+    [gone] = view.notes.annotate_selection("note")
+    select(view, 3, 4)
+    [second] = view.notes.annotate_selection("highlight")
+    select(view, 6, 7)
+    [third] = view.notes.annotate_selection("highlight")
+    view.notes.editor.edit(third.id, body="C's own note")
+    panel = view.notes.panel
+    panel.select(gone.id)
+    panel.note_edit.setPlainText("typed, not yet saved")  # within the pause before saving
+    Annotations(library.store).delete(gone.id)  # deleted behind the panel's back
+    view.notes.reload()
+    panel.list.setCurrentIndex(panel.model.index(panel.model.row_of(second.id), 0))
+    assert "was deleted before your note was saved" in panel.error.text()
+    assert panel.current_id == second.id and panel.note_edit.toPlainText() == ""
+    panel.list.setCurrentIndex(panel.model.index(panel.model.row_of(third.id), 0))
+    assert panel.note_edit.toPlainText() == "C's own note"
+    assert panel.save_note()
+    assert {a.id: a.body for a in stored(library)} == {second.id: "", third.id: "C's own note"}
+
+
+def test_tags_being_typed_stay_with_their_annotation(qtbot, window, view, library) -> None:
+    select(view, 0, 1)
+    [first] = view.notes.annotate_selection("highlight")
+    select(view, 3, 4)
+    [second] = view.notes.annotate_selection("highlight")
+    view.notes.editor.edit(second.id, tags=["beta"])
+    panel = view.notes.panel
+    panel.select(first.id)
+    panel.tags_edit.setFocus()
+    panel.tags_edit.setText("alpha")  # typed, Enter not pressed
+    panel.select(second.id)  # chosen on the page, say
+    assert panel.tags_edit.text() == "beta"
+    tags = {a.id: a.tags for a in stored(library)}
+    assert tags == {first.id: ("alpha",), second.id: ("beta",)}
+
+
+def test_closing_the_tab_saves_a_note_typed_just_now(qtbot, window, view, library) -> None:
+    select(view, 3, 6)
+    view.notes.annotate_selection("note")
+    view.notes.panel.note_edit.setPlainText("written a moment ago")
+    window.on_tab_close_requested(window.tabs.indexOf(view))
+    assert stored(library)[0].body == "written a moment ago"
