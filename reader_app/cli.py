@@ -12,12 +12,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any, NoReturn, TextIO
 
-from reader_app import __version__, cli_notes, paths
+from reader_app import __version__, cli_export, cli_notes, paths
 from reader_app.annotations import AnnotationError, AnnotationFilter, Annotations
 from reader_app.backups import BackupError
 from reader_app.catalog import KINDS, Resource
 from reader_app.cli_output import print_json
 from reader_app.documents import DocumentError, document_info
+from reader_app.export.formats import ExportError
 from reader_app.library import Filters, Library, UnknownResourceError
 from reader_app.manifest import ManifestError
 from reader_app.search.errors import IndexBusyError
@@ -42,6 +43,8 @@ USER_ERRORS = (
     IndexBusyError,
     AnnotationError,
     BackupError,
+    ExportError,
+    IsADirectoryError,
 )
 
 
@@ -101,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON object")
 
     cli_notes.add_parser(sub, _Parser)
+    cli_export.add_parsers(sub)
 
     p = sub.add_parser(
         "restore-backup", help="list the database's backups, or restore one (BACKUP)"
@@ -417,4 +421,6 @@ COMMANDS = {
     "index": cmd_index,
     "search": cmd_search,
     "note": cli_notes.cmd_note,
+    "export": cli_export.cmd_export,
+    "import-notes": cli_export.cmd_import_notes,
 }

@@ -1,0 +1,93 @@
+"""The export formats, and exporting a scope to a file in one of them."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader_app.export.files import safe_name, write_atomic
+from reader_app.export.scope import ExportGroup, ExportItem, ExportScope, collect
+from reader_app.library import Library
+
+DEFAULT_TITLE = "Notes from Resource Reader"
+
+
+@dataclass(frozen=True)
+class Format:
+    id: str
+    name: str  # as a menu shows it
+    extension: str
+    module: str  # the module with ``render(groups, title) -> bytes`` (PDF: ``annotated_pdf``)
+    one_resource: bool = False  # an annotated copy of one document
+
+
+FORMATS = {
+    f.id: f
+    for f in (
+        Format("md", "Markdown", "md", "reader_app.export.markdown"),
+        Format("html", "Web page (HTML)", "html", "reader_app.export.html"),
+        Format("docx", "Word document", "docx", "reader_app.export.docx_export"),
+        Format("csv", "Spreadsheet (CSV)", "csv", "reader_app.export.csv_export"),
+        Format("json", "W3C Web Annotations (JSON-LD)", "jsonld", "reader_app.export.w3c"),
+        Format("pdf", "Annotated PDF copy", "pdf", "reader_app.export.pdf_export", True),
+    )
+}
+
+
+class ExportError(ValueError):
+    """An export that cannot be made as asked; the message says why."""
+
+
+def render(fmt: Format, groups: list[ExportGroup], title: str = DEFAULT_TITLE) -> bytes:
+    """The file's bytes for every format but the annotated PDF (which reads a document:
+    see ``pdf_items``)."""
+    if fmt.one_resource:
+        raise ExportError(f"{fmt.name} is made from one document: use pdf_items")
+    return importlib.import_module(fmt.module).render(groups, title)  # type: ignore[no-any-return]
+
+
+def pdf_items(groups: list[ExportGroup]) -> tuple[str, list[ExportItem]]:
+    """The one resource an annotated PDF is made of, and its annotations."""
+    items = [item for group in groups for item in group.items]
+    resources = {item.annotation.resource_id for item in items}
+    if len(resources) != 1:
+        raise ExportError(
+            "an annotated PDF is made for one resource: choose one "
+            f"(these notes are on {len(resources)})"
+        )
+    return resources.pop(), items
+
+
+def destination(path: Path, fmt: Format, title: str) -> Path:
+    """``path`` itself, or a safe file name inside it when it is a folder."""
+    if path.is_dir():
+        return path / safe_name(title, fmt.extension)
+    return path.with_name(safe_name(path.name, fmt.extension))
+
+
+def export(
+    library: Library,
+    fmt: Format,
+    path: Path,
+    scope: ExportScope | None = None,
+    group_by: str = "resource",
+    title: str = DEFAULT_TITLE,
+) -> tuple[Path, int]:
+    """Export the annotations in ``scope`` to ``path`` (a file, or a folder to put it in);
+    returns where it went and how many annotations it holds. Reads PDFs for the annotated
+    PDF format: not for the GUI thread (the GUI runs it in a worker)."""
+    groups = collect(library, scope or ExportScope(), group_by)
+    count = sum(len(g.items) for g in groups)
+    if fmt.one_resource:
+        resource_id, items = pdf_items(groups)
+        resource = library.resource(resource_id)
+        if not resource.media_type == "application/pdf":
+            raise ExportError(f"{resource.title} is not a PDF")
+        module = importlib.import_module(fmt.module)
+        data = module.annotated_pdf(str(library.catalog.path_of(resource)), items)
+        title = f"{resource.title} (annotated)"
+    else:
+        data = render(fmt, groups, title)
+    target = destination(path, fmt, title)
+    return write_atomic(target, data), count
