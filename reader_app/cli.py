@@ -17,6 +17,7 @@ from reader_app.annotations import AnnotationError, AnnotationFilter, Annotation
 from reader_app.backups import BackupError
 from reader_app.catalog import KINDS, Resource
 from reader_app.cli_output import print_json
+from reader_app.deep_links import is_deep_link
 from reader_app.documents import DocumentError, document_info
 from reader_app.export.formats import ExportError
 from reader_app.library import Filters, Library, UnknownResourceError
@@ -119,10 +120,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     multiprocessing.freeze_support()  # worker processes in a frozen bundle
     try:
-        args = build_parser().parse_args(argv)
+        words = list(sys.argv[1:] if argv is None else argv)
+        # A link from exported notes (the desktop passes it as the only argument).
+        link = next((w for w in words if is_deep_link(w)), None)
+        args = build_parser().parse_args([w for w in words if w != link])
         app_paths = paths.resolve(args.data_dir)
         if args.command in (None, "gui"):
-            return _run_gui(app_paths)
+            return _run_gui(app_paths, link)
+        if link is not None:
+            raise UsageError("a resource-reader: link opens the app; give no subcommand with it")
         if args.command == "restore-backup":  # with the database closed
             return cmd_restore_backup(app_paths, args)
         library = Library.open(app_paths)
@@ -373,7 +379,7 @@ class ProgressBar:
             self.stream.flush()
 
 
-def _run_gui(app_paths: paths.AppPaths) -> int:
+def _run_gui(app_paths: paths.AppPaths, link: str | None = None) -> int:
     if (
         sys.platform.startswith("linux")
         and not os.environ.get("QT_QPA_PLATFORM")
@@ -384,7 +390,7 @@ def _run_gui(app_paths: paths.AppPaths) -> int:
         return EXIT_ERROR
     from reader_app.gui.app import run  # Qt is imported only when the GUI starts
 
-    return run(app_paths)
+    return run(app_paths, link)
 
 
 def cmd_restore_backup(app_paths: paths.AppPaths, args: argparse.Namespace) -> int:

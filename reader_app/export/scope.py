@@ -6,20 +6,14 @@ Plain data for every format module; nothing here knows a format."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 from reader_app.annotations import Annotation, AnnotationFilter, Annotations
 from reader_app.catalog import Resource
+from reader_app.deep_links import deep_link
 from reader_app.library import Library
 
-DEEP_LINK_SCHEME = "resource-reader"
 GROUPINGS = ("resource", "pillar")
-
-
-def deep_link(resource_id: str, page: int | None) -> str:
-    """``resource-reader://open?id=…&page=…``: the app opens the resource at the page."""
-    query = {"id": resource_id, **({"page": str(page)} if page else {})}
-    return f"{DEEP_LINK_SCHEME}://open?{urlencode(query)}"
+__all__ = ["deep_link"]  # the formats' link back to a page, from here with the rest
 
 
 @dataclass(frozen=True)

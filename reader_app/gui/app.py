@@ -19,7 +19,8 @@ WINDOW_STATE_FILE = "window-state.ini"
 BACKUP_DELAY_MS = 3000  # the day's backup waits until start-up work (indexing) has begun
 
 
-def run(app_paths: AppPaths) -> int:
+def run(app_paths: AppPaths, link: str | None = None) -> int:
+    """Start the app; ``link`` (resource-reader://open?id=…&page=…) opens that page."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
@@ -38,6 +39,8 @@ def run(app_paths: AppPaths) -> int:
     state = QSettings(str(app_paths.config_dir / WINDOW_STATE_FILE), QSettings.Format.IniFormat)
     window = MainWindow(library, state, settings=settings, theme=theme)
     window.show()
+    if link is not None:
+        QTimer.singleShot(0, lambda: window.open_link(link))
     # Not daemon: a backup under way when the window closes is finished, not cut short.
     backup = threading.Thread(target=library.take_daily_backup, name="daily-backup")
     QTimer.singleShot(BACKUP_DELAY_MS, backup.start)

@@ -54,6 +54,7 @@ from reader_app import APP_NAME, facets
 from reader_app.annotations import Annotations
 from reader_app.catalog import Resource
 from reader_app.colours import pillar_chip
+from reader_app.deep_links import parse_deep_link
 from reader_app.facets import Selection
 from reader_app.gui.annotation_editing import AnnotationEditor
 from reader_app.gui.document_view import DocumentView
@@ -514,6 +515,15 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, land)
         self._remember(resource_id, page)
         return view
+
+    def open_link(self, link: str) -> DocumentView | None:
+        """Open the page a resource-reader: link (from exported notes) points to."""
+        target = parse_deep_link(link)
+        if target is None or self._library.catalog.get(target[0]) is None:
+            self.statusBar().showMessage(f"This link points to nothing in the library: {link}")
+            return None
+        resource_id, page = target
+        return self.open_document(resource_id, min(page, self._library.resource(resource_id).pages))
 
     def open_annotation(self, resource_id: str, page: int, annotation_id: str) -> None:
         """Open a document at an annotation, chosen in its notes panel."""

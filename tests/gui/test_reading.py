@@ -323,3 +323,12 @@ def test_the_page_scrolled_to_is_remembered_once_the_reader_settles(qtbot, windo
     view.go_to_page(2)
     window.close()  # closing straight away still saves it
     assert library.store.last_page("recovery-prospectus") == 2
+
+
+def test_a_link_from_exported_notes_opens_its_page(qtbot, window) -> None:
+    view = window.open_link("resource-reader://open?id=recovery-prospectus&page=3")
+    assert view is not None and window.current_document() is view
+    assert view.resource.id == "recovery-prospectus"
+    qtbot.waitUntil(lambda: view.current_page() == 3, timeout=TIMEOUT)
+    assert window.open_link("resource-reader://open?id=no-such-thing") is None
+    assert "points to nothing" in window.statusBar().currentMessage()
