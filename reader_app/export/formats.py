@@ -66,6 +66,56 @@ def destination(path: Path, fmt: Format, title: str) -> Path:
     return path.with_name(safe_name(path.name, fmt.extension))
 
 
+@dataclass(frozen=True)
+class ExportJob:
+    """Everything writing an export needs, as plain data: made where the database is,
+    run anywhere (the GUI runs it in a worker: rendering can be slow, and an annotated
+    PDF is made with PyMuPDF)."""
+
+    format_id: str
+    groups: list[ExportGroup]
+    target: Path
+    title: str
+    source_pdf: str | None = None  # the document an annotated PDF is a copy of
+
+    @property
+    def count(self) -> int:
+        return sum(len(g.items) for g in self.groups)
+
+
+def prepare(
+    library: Library,
+    fmt: Format,
+    path: Path,
+    scope: ExportScope | None = None,
+    group_by: str = "resource",
+    title: str = DEFAULT_TITLE,
+) -> ExportJob:
+    """Gather the annotations in ``scope`` for ``fmt``; ``path`` is a file, or a folder
+    to put one in under a name made from the title."""
+    groups = collect(library, scope or ExportScope(), group_by)
+    source = None
+    if fmt.one_resource:
+        resource_id, _items = pdf_items(groups)
+        resource = library.resource(resource_id)
+        if resource.media_type != "application/pdf":
+            raise ExportError(f"{resource.title} is not a PDF")
+        source = str(library.catalog.path_of(resource))
+        title = f"{resource.title} (annotated)"
+    return ExportJob(fmt.id, groups, destination(path, fmt, title), title, source)
+
+
+def run(job: ExportJob) -> Path:
+    """Write the export file, atomically; returns where it went."""
+    fmt = FORMATS[job.format_id]
+    if job.source_pdf is not None:
+        _resource, items = pdf_items(job.groups)
+        data = importlib.import_module(fmt.module).annotated_pdf(job.source_pdf, items)
+    else:
+        data = render(fmt, job.groups, job.title)
+    return write_atomic(job.target, data)
+
+
 def export(
     library: Library,
     fmt: Format,
@@ -74,20 +124,6 @@ def export(
     group_by: str = "resource",
     title: str = DEFAULT_TITLE,
 ) -> tuple[Path, int]:
-    """Export the annotations in ``scope`` to ``path`` (a file, or a folder to put it in);
-    returns where it went and how many annotations it holds. Reads PDFs for the annotated
-    PDF format: not for the GUI thread (the GUI runs it in a worker)."""
-    groups = collect(library, scope or ExportScope(), group_by)
-    count = sum(len(g.items) for g in groups)
-    if fmt.one_resource:
-        resource_id, items = pdf_items(groups)
-        resource = library.resource(resource_id)
-        if not resource.media_type == "application/pdf":
-            raise ExportError(f"{resource.title} is not a PDF")
-        module = importlib.import_module(fmt.module)
-        data = module.annotated_pdf(str(library.catalog.path_of(resource)), items)
-        title = f"{resource.title} (annotated)"
-    else:
-        data = render(fmt, groups, title)
-    target = destination(path, fmt, title)
-    return write_atomic(target, data), count
+    """Prepare and run an export in this process (the command line)."""
+    job = prepare(library, fmt, path, scope, group_by, title)
+    return run(job), job.count

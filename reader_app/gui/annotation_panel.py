@@ -81,6 +81,7 @@ def refill(box: QComboBox, values: list[str]) -> None:
 class AnnotationPanel(QWidget):
     go_to = Signal(int, str)  # page, annotation id: show it on its page
     current_changed = Signal(object)  # the chosen annotation's id, or None
+    export_requested = Signal()
 
     def __init__(self, editor: AnnotationEditor, resource: Resource) -> None:
         super().__init__(accessibleName="Annotations")
@@ -177,6 +178,10 @@ class AnnotationPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.count, 1)
         top.addWidget(self.document_note_button)
+        export = QPushButton("Export…", accessibleName="Export this document's notes")
+        export.setToolTip("Export this document's notes to a file")
+        export.clicked.connect(self.export_requested)
+        top.addWidget(export)
         column.addLayout(top)
         column.addWidget(self.info)
         column.addWidget(self.take_button)

@@ -55,9 +55,11 @@ from reader_app.annotations import Annotations
 from reader_app.catalog import Resource
 from reader_app.colours import pillar_chip
 from reader_app.deep_links import parse_deep_link
+from reader_app.export.scope import ExportScope
 from reader_app.facets import Selection
 from reader_app.gui.annotation_editing import AnnotationEditor
 from reader_app.gui.document_view import DocumentView
+from reader_app.gui.export_dialog import ExportDialog
 from reader_app.gui.facet_panel import FacetPanel
 from reader_app.gui.indexing import IndexingThread
 from reader_app.gui.library_view import CoverGrid, PillarChipDelegate
@@ -159,6 +161,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.splitter, "Library")
         self.notes_view = NotesView(self.annotation_editor, library.catalog)
         self.notes_view.open_requested.connect(self.open_annotation)
+        self.notes_view.export_requested.connect(self.export_notes)
         self.tabs.addTab(self.notes_view, "Notes")
         self.tabs.setTabToolTip(1, "Every note and highlight, across the library")
         for tab in (0, 1):  # the library and the notes stay
@@ -205,6 +208,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.setToolTip("Documents you read lately")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._action(file_menu, "&Export Notes…", self.export_notes, "Ctrl+Shift+E")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -499,6 +503,8 @@ class MainWindow(QMainWindow):
             )
             view.page_changed.connect(lambda number, rid=resource_id: self._page_read(rid, number))
             view.external_link_requested.connect(self.link_opener.open)
+            if view.notes is not None:
+                view.notes.panel.export_requested.connect(self.export_notes)
             index = self.tabs.addTab(view, resource.title)
             self.tabs.setTabToolTip(index, resource.title)
             bar = self.tabs.tabBar()
@@ -531,6 +537,38 @@ class MainWindow(QMainWindow):
         if view.notes is not None:
             notes = view.notes
             QTimer.singleShot(0, lambda: (notes.choose(annotation_id), notes.show_panel()))
+
+    def export_scopes(self) -> dict[str, tuple[str, ExportScope]]:
+        """What the Export dialog offers, from where the reader is: the open document's
+        notes, or those the Notes tab shows or has chosen, and always all of them."""
+        scopes: dict[str, tuple[str, ExportScope]] = {}
+        view = self.current_document()
+        if view is not None:
+            scopes["document"] = (
+                f"This document's: {view.resource.title}",
+                ExportScope(resource_ids=frozenset({view.resource.id})),
+            )
+        if self.tabs.currentWidget() is self.notes_view:
+            chosen = self.notes_view.selected()
+            if chosen:
+                ids = frozenset(a.id for a in chosen)
+                scopes["selection"] = (f"The {len(ids)} chosen", ExportScope(annotation_ids=ids))
+            shown = frozenset(a.id for a in self.notes_view.model.items)
+            scopes["filter"] = (
+                f"The {len(shown)} shown in the Notes tab",
+                ExportScope(annotation_ids=shown),
+            )
+        scopes["all"] = ("All notes", ExportScope())
+        return scopes
+
+    def export_notes(self) -> ExportDialog:
+        dialog = ExportDialog(
+            self._library, self.render_service(), self._state, self.export_scopes(), self
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.accepted.connect(lambda: self.statusBar().showMessage(dialog.message.text(), 20_000))
+        dialog.open()  # modal to the window, without a nested event loop
+        return dialog
 
     def on_save_failed(self, message: str) -> None:
         self.statusBar().showMessage(message, 20_000)

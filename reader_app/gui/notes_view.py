@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -27,6 +28,7 @@ TYPING_DELAY_MS = 150
 
 class NotesView(QWidget):
     open_requested = Signal(str, int, str)  # resource id, page, annotation id
+    export_requested = Signal()
 
     def __init__(self, editor: AnnotationEditor, catalog: Catalog) -> None:
         super().__init__(accessibleName="Notes")
@@ -91,6 +93,10 @@ class NotesView(QWidget):
             filters.addWidget(widget)
         filters.addWidget(self.text_filter, 1)
         filters.addWidget(self.count)
+        export = QPushButton("Export…", accessibleName="Export notes")
+        export.setToolTip("Export the notes shown, or those chosen, to a file")
+        export.clicked.connect(self.export_requested)
+        filters.addWidget(export)
         column = QVBoxLayout(self)
         column.addLayout(filters)
         column.addWidget(self.table, 1)
