@@ -1,0 +1,175 @@
+"""The Markdown, HTML and CSV exports: golden files compared byte for byte, and each
+output parsed back to check that hostile note text comes out as the characters typed.
+
+``UPDATE_GOLDEN=1 pytest tests/export/test_text_formats.py`` rewrites the golden files;
+read the diff before committing them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reader_app.annotations import Annotation
+from reader_app.export import markdown
+from reader_app.export.scope import Citation, ExportGroup, ExportItem, collect, deep_link
+from reader_app.library import Library
+
+GOLDEN = Path(__file__).parent / "golden"
+TITLE = "Notes from Resource Reader"
+Render = Callable[[list[ExportGroup], str], bytes]
+# As the fixture's hostile note (conftest.HOSTILE), for groups built without a library.
+HOSTILE = (
+    '=HYPERLINK("http://evil.example","x") <script>alert(\'x\')</script> '
+    "**bold** [link](javascript:alert(1)) # not a heading\n> not a quote\n| a | b |"
+)
+
+
+def check_golden(name: str, data: bytes) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(data)
+    assert path.exists(), f"no golden file {name}: run with UPDATE_GOLDEN=1 and review it"
+    assert data == path.read_bytes(), f"{name} differs: UPDATE_GOLDEN=1 rewrites it"
+
+
+def hostile_group(**fields: object) -> list[ExportGroup]:
+    """One resource with one note whose quote, note, tags and title are all hostile."""
+    base: dict[str, object] = {
+        "id": "f" * 32,
+        "resource_id": "evil",
+        "doc_sha256": "",
+        "kind": "note",
+        "page": 4,
+        "exact": HOSTILE,
+        "body": HOSTILE,
+        "color": "orange",
+        "tags": ("=SUM(A1)", "<b>tag</b>", "@x", "-1", "+cmd", "\ttab", "1984"),
+        "created": "2026-03-01T10:00:00.000+00:00",
+        "updated": "2026-03-01T10:00:00.000+00:00",
+    }
+    base.update(fields)
+    annotation = Annotation(**base)  # type: ignore[arg-type]
+    citation = Citation(
+        resource_id="evil",
+        title="=1+1 <i>Title</i>",
+        collection="# Collection",
+        date="2026",
+        page=annotation.page,
+        url="javascript:alert(1)",
+        link=deep_link("evil", annotation.page),
+    )
+    return [ExportGroup("evil", "<script>alert(1)</script>", [ExportItem(annotation, citation)])]
+
+
+# Markdown
+
+
+@pytest.mark.parametrize(
+    ("group_by", "name"), [("resource", "notes.md"), ("pillar", "notes-by-pillar.md")]
+)
+def test_markdown_golden(export_library: Library, group_by: str, name: str) -> None:
+    data = markdown.render(collect(export_library, group_by=group_by), TITLE)
+    check_golden(name, data)
+    assert markdown.render(collect(export_library, group_by=group_by), TITLE) == data
+
+
+def test_markdown_structure_is_only_ours(export_library: Library) -> None:
+    """Headings, block quotes, list items and table rows come from the export, never from a
+    note: the hostile note's lines all start with a backslash."""
+    text = markdown.render(collect(export_library), TITLE).decode("utf-8")
+    lines = text.splitlines()
+    assert [line for line in lines if line.startswith("#")] == [
+        f"# {TITLE}",
+        "## Digital poverty and inclusion after the pandemic",
+        "## Reset: ethical principles and the foundations of recovery",
+    ]
+    assert [line for line in lines if line.startswith(">")] == [
+        "> lent laptops",
+        "> ethical principles",
+        "> social, economic and ecological foundations",
+    ]
+    assert set(line for line in lines if line.startswith(("|", "-", "+", "<", "="))) == {"---"}
+    hostile = [line for line in lines if "not a heading" in line or "a \\|" in line]
+    hostile += [line for line in lines if "not a quote" in line]
+    assert len(hostile) == 3
+    assert all(line.startswith("\\") for line in hostile)
+    assert "[link](javascript:" not in text
+    assert "\\[link\\](javascript:alert(1))" in text
+    assert "<script>" not in text and "\\<script\\>" in text
+    assert "http://evil" not in text
+    assert "Tags: #btag/b #SUMA1\\" in lines
+
+
+def test_markdown_hostile_quote_stays_in_its_blockquote() -> None:
+    text = markdown.render(hostile_group(), "# <title> [x](y)").decode("utf-8")
+    lines = text.splitlines()
+    assert lines[0] == "# \\# \\<title\\> \\[x\\](y)"
+    assert lines[2] == "## \\<script\\>alert(1)\\</script\\>"
+    quote = [line for line in lines if line.startswith(">")]
+    assert len(quote) == 3
+    assert all(line.startswith("> \\") for line in quote)
+    assert quote[0].endswith("\\") and quote[1].endswith("\\")  # hard line breaks
+    # The original's address is not a web address: shown as text, not linked.
+    source = next(line for line in lines if line.startswith("Source: "))
+    assert "<javascript" not in source and "](javascript" not in source
+    assert "*\\=1+1 \\<i\\>Title\\</i\\>*, \\# Collection" in source
+    assert "[p. 4](resource-reader://open?id=evil&page=4)" in source
+    tags = next(line for line in lines if line.startswith("Tags: "))
+    assert tags == "Tags: #SUMA1 #btag/b #x #-1 #cmd #tab 1984\\"
+
+
+@pytest.mark.parametrize(
+    ("line", "escaped"),
+    [
+        ("# heading", "\\# heading"),
+        ("> quote", "\\> quote"),
+        ("- item", "\\- item"),
+        ("+ item", "\\+ item"),
+        ("12. item", "12\\. item"),
+        ("3) item", "3\\) item"),
+        ("---", "\\---"),
+        ("| a | b |", "\\| a \\| b \\|"),
+        ("![img](http://x/y.png)", "\\!\\[img\\](http\\:\\//x/y.png)"),
+        ("see www.example.org", "see www\\.example.org"),
+        ("a `code` _em_ *b*", "a \\`code\\` \\_em\\_ \\*b\\*"),
+        ("==mark== $x$ %%hidden%% ^id", "\\=\\=mark\\=\\= \\$x\\$ \\%\\%hidden\\%\\% \\^id"),
+        ("&amp; &#60; & fish", "\\&amp; \\&\\#60; & fish"),
+        ("C:\\path", "C:\\\\path"),
+        ("[[wiki link]]", "\\[\\[wiki link\\]\\]"),
+        ("plain, text. 1 2 3", "plain, text. 1 2 3"),
+    ],
+)
+def test_markdown_escape_line(line: str, escaped: str) -> None:
+    assert markdown.escape_line(line) == escaped
+
+
+def test_markdown_line_breaks_kept() -> None:
+    assert markdown.escape_block("one\r\ntwo\n\n  three\\\n") == ["one\\", "two", "", "three\\\\"]
+    assert markdown.escape_block("\n\n") == []
+
+
+@pytest.mark.parametrize(
+    ("tag", "name"),
+    [
+        ("strategy", "strategy"),
+        ("digital inclusion", "digital-inclusion"),
+        ("area/housing", "area/housing"),
+        ("/a//b/", "a/b"),
+        ("=SUM(A1)", "SUMA1"),
+        ("<b>tag</b>", "btag/b"),
+        ("café_2", "café_2"),
+        ("1984", None),
+        ("???", None),
+    ],
+)
+def test_obsidian_tag_name(tag: str, name: str | None) -> None:
+    assert markdown.tag_name(tag) == name
+
+
+def test_markdown_empty_export() -> None:
+    assert markdown.render([], TITLE) == f"# {TITLE}\n\nNo notes to export.\n".encode()
+    assert markdown.render([ExportGroup("x", "Nothing")], TITLE) == markdown.render([], TITLE)
