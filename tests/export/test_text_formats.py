@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from reader_app.annotations import Annotation
-from reader_app.export import markdown
+from reader_app.export import html, markdown
 from reader_app.export.scope import Citation, ExportGroup, ExportItem, collect, deep_link
 from reader_app.library import Library
 
@@ -173,3 +174,106 @@ def test_obsidian_tag_name(tag: str, name: str | None) -> None:
 def test_markdown_empty_export() -> None:
     assert markdown.render([], TITLE) == f"# {TITLE}\n\nNo notes to export.\n".encode()
     assert markdown.render([ExportGroup("x", "Nothing")], TITLE) == markdown.render([], TITLE)
+
+
+# HTML
+
+
+class Page(HTMLParser):
+    """The elements of an HTML page, and the text inside each element with a class."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.open: list[str] = []
+        self.text: dict[str, list[str]] = {}
+        self.data: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag not in ("br", "meta", "span"):
+            self.open.append(dict(attrs).get("class") or tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in ("br", "span"):
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.data.append(data)
+        if self.open:
+            self.text.setdefault(self.open[-1], []).append(data)
+
+
+def parse(data: bytes) -> Page:
+    page = Page()
+    page.feed(data.decode("utf-8"))
+    page.close()
+    assert not page.open, "every element is closed"
+    return page
+
+
+def test_html_golden(export_library: Library) -> None:
+    check_golden("notes.html", html.render(collect(export_library), TITLE))
+
+
+def test_html_is_self_contained_and_accessible(export_library: Library) -> None:
+    data = html.render(collect(export_library), TITLE)
+    page = parse(data)
+    names = [tag for tag, _ in page.tags]
+    assert data.startswith(b"<!DOCTYPE html>\n")
+    assert page.tags[0] == ("html", {"lang": "en-GB"})
+    assert ("meta", {"charset": "utf-8"}) in page.tags
+    assert page.text["title"] == [TITLE] and page.text["h1"] == [TITLE]
+    assert names.count("main") == 1 and names.count("h2") == 2 and names.count("article") == 5
+    assert names.count("blockquote") == 3 and names.count("cite") == 5
+    assert "script" not in names and "link" not in names and "img" not in names
+    assert "@media print" in page.text["style"][0]
+    assert all("src" not in attrs and "style" not in attrs for _, attrs in page.tags)
+    hrefs = [attrs["href"] for tag, attrs in page.tags if tag == "a"]
+    assert all(h and h.startswith(("resource-reader://open?", "https://")) for h in hrefs)
+    assert "resource-reader://open?id=reset-pillar&page=3" in hrefs
+    assert all(attrs.get("rel") == "noopener" for tag, attrs in page.tags if tag == "a")
+    # The colour is named in text, not only shown.
+    assert page.text["details"][:2] == ["Kind: document note · Colour: ", "purple"]
+
+
+def test_html_hostile_note_is_text(export_library: Library) -> None:
+    data = html.render(collect(export_library), TITLE)
+    page = parse(data)
+    # Each line of a note as text of its own, after a <br> (and a newline in the source).
+    assert [t.strip() for t in page.text["note"]] == [
+        "Whole-document thought.",
+        "Ask the library service.",
+        "Second line.",
+        "Use this framing in our strategy.",
+        *HOSTILE.split("\n"),
+    ]
+    assert b"&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in data
+    assert b"<script" not in data and b"javascript:" not in data.replace(
+        b"[link](javascript:alert(1))", b""
+    )
+    assert ["&lt;b&gt;tag&lt;/b&gt;" in line for line in data.decode().splitlines()].count(
+        True
+    ) == 1
+    tags = [t for t in page.text["li"]]
+    assert tags == ["inclusion", "strategy", "<b>tag</b>", "=SUM(A1)"]
+
+
+def test_html_hostile_group() -> None:
+    data = html.render(hostile_group(), "</title><script>alert(1)</script>")
+    page = parse(data)
+    names = [tag for tag, _ in page.tags]
+    assert "script" not in names and "i" not in names and "b" not in names
+    assert page.text["title"] == ["</title><script>alert(1)</script>"]
+    assert page.text["h2"] == ["<script>alert(1)</script>"]
+    hrefs = [attrs["href"] for tag, attrs in page.tags if tag == "a"]
+    assert hrefs == ["resource-reader://open?id=evil&page=4"]  # javascript: is not linked
+    assert "javascript:alert(1)" in "".join(page.text["citation"])
+    assert page.text["cite"] == ["=1+1 <i>Title</i>"]
+    assert [t.strip() for t in page.text["p"]] == HOSTILE.split("\n")  # blockquote > p
+
+
+def test_html_empty_export() -> None:
+    page = parse(html.render([], TITLE))
+    assert page.text["p"] == ["No notes to export."]
+    assert [tag for tag, _ in page.tags].count("article") == 0
