@@ -6,6 +6,8 @@ read the diff before committing them."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -14,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from reader_app.annotations import Annotation
-from reader_app.export import html, markdown
+from reader_app.export import csv_export, html, markdown
 from reader_app.export.scope import Citation, ExportGroup, ExportItem, collect, deep_link
 from reader_app.library import Library
 
@@ -277,3 +279,77 @@ def test_html_empty_export() -> None:
     page = parse(html.render([], TITLE))
     assert page.text["p"] == ["No notes to export."]
     assert [tag for tag, _ in page.tags].count("article") == 0
+
+
+# CSV
+
+
+def read_csv(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with a byte-order mark"
+    text = data[3:].decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_csv_golden(export_library: Library) -> None:
+    check_golden("notes.csv", csv_export.render(collect(export_library), TITLE))
+
+
+def test_csv_reads_back_a_row_per_annotation(export_library: Library) -> None:
+    data = csv_export.render(collect(export_library), TITLE)
+    assert data.split(b"\r\n")[0] == (
+        b"\xef\xbb\xbfresource_id,title,collection,date,page,kind,color,quote,note,tags,"
+        b"created,updated,url,link,id"
+    )
+    assert data.endswith(b"\r\n")
+    rows = read_csv(data)
+    assert [(r["id"][-1], r["page"], r["kind"], r["color"]) for r in rows] == [
+        ("5", "", "document-note", "purple"),
+        ("4", "2", "note", "green"),
+        ("1", "1", "highlight", "yellow"),
+        ("2", "2", "underline", "blue"),
+        ("3", "3", "page-note", "red"),
+    ]
+    first = rows[2]
+    assert first["quote"] == "ethical principles"
+    assert first["note"] == "Use this framing in our strategy."
+    assert first["tags"] == "strategy"
+    assert first["title"] == "Reset: ethical principles and the foundations of recovery"
+    assert first["collection"] == "Reset. Reform. Renew. Resilient."
+    assert first["date"] == "2021-06-30"
+    assert first["created"] == first["updated"] == "2026-03-01T10:00:00.000+00:00"
+    assert first["url"] == "https://socitm.net/resource-hub/news/reset-reform-renew-resilient/"
+    assert first["link"] == "resource-reader://open?id=reset-pillar&page=1"
+    assert rows[1]["note"] == "Ask the library service.\nSecond line."
+    assert rows[1]["quote"] == "lent laptops"
+    hostile = rows[4]
+    assert hostile["note"] == "'" + HOSTILE
+    assert hostile["tags"] == "<b>tag</b>, =SUM(A1)"  # '=' not at the start: inert
+
+
+def test_csv_hostile_cells_start_with_an_apostrophe() -> None:
+    tags = ("=SUM(A1)", "x")
+    rows = read_csv(csv_export.render(hostile_group(tags=tags), TITLE))
+    assert len(rows) == 1
+    (row,) = rows
+    assert row["quote"] == row["note"] == "'" + HOSTILE
+    assert row["tags"] == "'=SUM(A1), x"
+    assert row["title"] == "'=1+1 <i>Title</i>"
+    for start in ("=", "+", "-", "@", "\t", "\r", "\uff1d"):
+        (row,) = read_csv(csv_export.render(hostile_group(body=f"{start}1+1", exact=""), TITLE))
+        assert row["note"] == f"'{start}1+1"
+        assert row["quote"] == ""
+    (row,) = read_csv(csv_export.render(hostile_group(body="1+1 = 2", tags=()), TITLE))
+    assert row["note"] == "1+1 = 2" and row["tags"] == ""
+
+
+def test_csv_empty_export() -> None:
+    data = csv_export.render([], TITLE)
+    assert data == "\ufeff{}\r\n".format(",".join(csv_export.COLUMNS)).encode()
+    assert read_csv(data) == []
+
+
+@pytest.mark.parametrize("module", [markdown, html, csv_export])
+def test_same_input_same_bytes(export_library: Library, module: object) -> None:
+    render: Render = module.render  # type: ignore[attr-defined]
+    groups = collect(export_library, group_by="pillar")
+    assert render(groups, TITLE) == render(collect(export_library, group_by="pillar"), TITLE)
