@@ -143,9 +143,10 @@ def _annotation(annotation: Annotation, citation: Citation) -> dict[str, Any]:
         "id": uuid.UUID(hex=annotation.id).urn,
         "type": "Annotation",
         "motivation": "highlighting" if annotation.kind in MARKS else "commenting",
-        "created": _utc(annotation.created),
-        "modified": _utc(annotation.updated or annotation.created),
     }
+    if annotation.created:
+        made["created"] = _utc(annotation.created)
+        made["modified"] = _utc(annotation.updated or annotation.created)
     if bodies:
         made["body"] = bodies
     made["target"] = target
