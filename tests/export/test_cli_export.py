@@ -12,6 +12,8 @@ from test_cli import run, run_json
 
 
 def test_export_each_text_format_to_a_folder(capsys, export_library, tmp_path) -> None:
+    tmp_path = tmp_path / "out"  # beside the test's data folder
+    tmp_path.mkdir()
     for fmt, extension in (("md", "md"), ("html", "html"), ("csv", "csv"), ("docx", "docx")):
         report = run_json(capsys, "export", "--format", fmt, "-o", str(tmp_path))
         assert report["annotations"] == 5 and report["format"] == fmt
