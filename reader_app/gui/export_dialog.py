@@ -4,14 +4,16 @@ the file in a worker process, and can show the result in the file manager."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtCore import QDate, QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -61,6 +63,17 @@ class ExportDialog(QDialog):
             button.toggled.connect(self.on_choice_changed)
             self.scope_buttons.addButton(button)
             scope_box.addWidget(button)
+        self.dated = QCheckBox("Only notes made from", accessibleName="Only notes made between")
+        self.dated.setToolTip("Export only the notes made between these days")
+        today = QDate.currentDate()
+        self.since = QDateEdit(today.addMonths(-1), accessibleName="From", calendarPopup=True)
+        self.since.setToolTip("The first day")
+        self.until = QDateEdit(today, accessibleName="To", calendarPopup=True)
+        self.until.setToolTip("The last day")
+        for edit in (self.since, self.until):
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setEnabled(False)
+            self.dated.toggled.connect(edit.setEnabled)
         self.group_box = QComboBox(accessibleName="Group by")
         self.group_box.setToolTip("Group the notes by resource or by pillar")
         for grouping in GROUPINGS:
@@ -100,7 +113,14 @@ class ExportDialog(QDialog):
         where.addWidget(self.folder, 1)
         where.addWidget(browse)
         form = QFormLayout()
+        dates = QHBoxLayout()
+        dates.addWidget(self.dated)
+        dates.addWidget(self.since)
+        dates.addWidget(QLabel("to"))
+        dates.addWidget(self.until)
+        dates.addStretch(1)
         form.addRow("Notes:", scope_box)
+        form.addRow("", dates)
         form.addRow("Group by:", self.group_box)
         form.addRow("Format:", self.format_box)
         form.addRow("Folder:", where)
@@ -148,6 +168,9 @@ class ExportDialog(QDialog):
         worker."""
         fmt = FORMATS[self.format_box.currentData()]
         _label, scope = self.scopes[self.scope_key()]
+        if self.dated.isChecked():
+            since, until = (e.date().toString("yyyy-MM-dd") for e in (self.since, self.until))
+            scope = replace(scope, since=since, until=until)
         folder = Path(self.folder.text()).expanduser()
         if not folder.is_dir():
             self.message.setText(f"There is no folder {folder}: choose one that exists.")

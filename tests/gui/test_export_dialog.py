@@ -3,7 +3,7 @@ offered from where they are, the file written in a worker, the choices remembere
 the file manager opened at the result when asked."""
 
 import pytest
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QDate, QUrl
 from PySide6.QtGui import QDesktopServices
 from windows import make_window
 
@@ -95,3 +95,16 @@ def test_an_annotated_pdf_needs_one_document(qtbot, window, notes, tmp_path) -> 
     assert "made for one resource" in dialog.message.text()
     assert list(out.iterdir()) == []
     dialog.reject()
+
+
+def test_a_date_range_narrows_the_export(qtbot, window, library, notes, tmp_path) -> None:
+    old = Annotations(library.store).add("reform-pillar", "x", "page-note", 1, body="Old note")
+    library.store.query(
+        "UPDATE annotations SET created = '2020-01-05T10:00:00.000+00:00' WHERE id = ?", (old.id,)
+    )
+    dialog = window.export_notes()
+    dialog.dated.setChecked(True)
+    dialog.since.setDate(QDate(2020, 1, 1))
+    dialog.until.setDate(QDate(2020, 1, 31))
+    text = run_export(qtbot, dialog, tmp_path, "md").read_text(encoding="utf-8")
+    assert "Old note" in text and "A note on Reset" not in text
