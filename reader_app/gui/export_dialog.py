@@ -33,6 +33,7 @@ from reader_app.gui.render_service import RenderService
 from reader_app.library import Library
 
 STATE = "export/"  # keys of the remembered choices in the window state
+FILE_STEMS = {"all": "All notes", "filter": "Notes", "selection": "Chosen notes"}
 
 
 class ExportDialog(QDialog):
@@ -145,12 +146,15 @@ class ExportDialog(QDialog):
     def on_choice_changed(self) -> None:
         fmt = FORMATS[self.format_box.currentData()]
         label, _scope = self.scopes[self.scope_key()]
+        stem = FILE_STEMS.get(self.scope_key(), "Notes")
+        if self.scope_key() == "document":  # "This document's: <title>"
+            stem = f"Notes on {label.split(': ', 1)[-1]}"
         if fmt.one_resource:
             self.name.setText("")
             self.name.setPlaceholderText("named after the document")
         else:
             self.name.setPlaceholderText("")
-            self.name.setText(f"Notes - {label}.{fmt.extension}")
+            self.name.setText(f"{stem}.{fmt.extension}")
         self.message.setText(
             "An annotated PDF is a copy of one document with your highlights and notes in "
             "it, for Acrobat, Okular or Zotero; the original is not changed."
