@@ -7,6 +7,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -43,6 +44,12 @@ class NotesView(QWidget):
         self.resource_filter = combo("Filter by resource", "Notes on one resource", "All resources")
         for resource in sorted(catalog.resources, key=lambda r: r.title.casefold()):
             self.resource_filter.addItem(resource.title, resource.id)
+        for box in (self.pillar_filter, self.resource_filter):
+            # Long titles must not make the window wider than the reader wants it.
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(10)
         self.resource_filter.setMaximumWidth(320)
         self.tag_filter = combo("Filter by tag", "Notes with this tag", "All tags")
         self.colour_filter = combo("Filter by colour", "Notes of one colour", "All colours")
