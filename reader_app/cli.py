@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any, NoReturn, TextIO
 
-from reader_app import __version__, cli_export, cli_notes, paths
+from reader_app import __version__, cli_export, cli_import, cli_notes, paths
 from reader_app.annotations import AnnotationError, AnnotationFilter, Annotations
 from reader_app.backups import BackupError
 from reader_app.catalog import KINDS, Resource
@@ -20,6 +20,7 @@ from reader_app.cli_output import print_json
 from reader_app.deep_links import is_deep_link
 from reader_app.documents import DocumentError, document_info
 from reader_app.export.formats import ExportError
+from reader_app.importing import ImportRefused
 from reader_app.library import Filters, Library, UnknownResourceError
 from reader_app.manifest import ManifestError
 from reader_app.search.errors import IndexBusyError
@@ -46,6 +47,7 @@ USER_ERRORS = (
     BackupError,
     ExportError,
     IsADirectoryError,
+    ImportRefused,
 )
 
 
@@ -106,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_notes.add_parser(sub, _Parser)
     cli_export.add_parsers(sub)
+    cli_import.add_parsers(sub)
 
     p = sub.add_parser(
         "restore-backup", help="list the database's backups, or restore one (BACKUP)"
@@ -429,4 +432,6 @@ COMMANDS = {
     "note": cli_notes.cmd_note,
     "export": cli_export.cmd_export,
     "import-notes": cli_export.cmd_import_notes,
+    "import": cli_import.cmd_import,
+    "remove": cli_import.cmd_remove,
 }

@@ -368,3 +368,62 @@ def pdf_annotations(path: str | Path) -> list[PdfAnnotation]:
                 except Exception:
                     continue  # an annotation too broken to read is one the reader misses
     return found
+
+
+@dataclass
+class Inspection:
+    """What importing needs to know of a file, read in a worker."""
+
+    pages: int
+    is_pdf: bool
+    title: str  # from the document's metadata, or its first heading, or ""
+    repaired: bool  # PyMuPDF had to repair a damaged PDF to read it
+    data: bytes | None = None  # a decrypted copy, when a password was given
+
+
+def inspect(path: str | Path, password: str = "") -> Inspection:
+    """Open ``path`` as an import would: its pages, a title, whether it was damaged;
+    an encrypted PDF needs ``password`` and comes back decrypted (``data``)."""
+    import pymupdf
+
+    name = Path(path).name
+    try:
+        doc = pymupdf.open(path)
+    except Exception as exc:  # PyMuPDF raises several types for unreadable files
+        raise DocumentError(f"{name} cannot be read: {exc}") from None
+    with doc:
+        data = None
+        if doc.needs_pass:
+            if not password:
+                raise DocumentError(f"{name} is encrypted: give its password")
+            if not doc.authenticate(password):
+                raise DocumentError(f"{name}: the password is not right")
+            data = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_NONE)
+        if doc.page_count == 0:
+            raise DocumentError(f"{name} has no pages")
+        doc[0].get_text("text")  # a document whose first page cannot be read is refused
+        metadata_title = " ".join(str((doc.metadata or {}).get("title") or "").split())
+        return Inspection(
+            pages=doc.page_count,
+            is_pdf=doc.is_pdf,
+            title=metadata_title or _first_heading(doc),
+            repaired=bool(getattr(doc, "is_repaired", False)),
+            data=data,
+        )
+
+
+def _first_heading(doc: Any) -> str:
+    """The largest text on the first page with any text, as a title would be set."""
+    for page in doc.pages(0, min(doc.page_count, 3)):
+        spans = [
+            (round(span["size"], 1), " ".join(span["text"].split()))
+            for block in page.get_text("dict").get("blocks", [])
+            for line in block.get("lines", [])
+            for span in line.get("spans", [])
+            if span.get("text", "").strip()
+        ]
+        if spans:
+            biggest = max(size for size, _text in spans)
+            heading = " ".join(text for size, text in spans if size == biggest)
+            return heading[:200]
+    return ""

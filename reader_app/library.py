@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader_app import backups
+from reader_app import backups, importing
 from reader_app.catalog import Catalog, Resource
 from reader_app.facets import FACETS, Selection
 from reader_app.manifest import load_manifest
@@ -71,6 +71,8 @@ class Library:
         self.store = store
         self.index_dir = index_dir
         self.backup_dir: Path | None = None  # where daily backups go, if anywhere
+        self.bundled = catalog  # the collection as shipped; ``catalog`` adds the reader's own
+        self.data_dir: Path | None = None  # where imported documents are kept
         self._index: SearchIndex | None = None
         # The last note signatures, and the database's state when they were computed.
         self._notes_seen: tuple[tuple[Any, ...], NoteSignatures] | None = None
@@ -84,6 +86,8 @@ class Library:
         store = Store(paths.database)  # checked and upgraded before it is copied
         library = cls(catalog, store, paths.index_dir)
         library.backup_dir = paths.data_dir / backups.FOLDER
+        library.data_dir = paths.data_dir
+        library.reload_catalog()
         if backup:
             library.take_daily_backup()
         return library
@@ -111,6 +115,69 @@ class Library:
         if self._index is not None:
             self._index.close()
         self.store.close()
+
+    def reload_catalog(self) -> None:
+        """The bundled collection with the reader's imported documents after it."""
+        if self.data_dir is None:
+            return
+        own = importing.imported_resources(self.store, self.data_dir)
+        collections = self.bundled.collections + ((importing.COLLECTION,) if own else ())
+        self.catalog = replace(
+            self.bundled, collections=collections, resources=self.bundled.resources + tuple(own)
+        )
+
+    def import_files(
+        self,
+        files: list[Path],
+        *,
+        password: str = "",
+        title: str | None = None,
+        pillars: tuple[str, ...] = (),
+        tags: tuple[str, ...] = (),
+        inspector: importing.Inspector | None = None,
+        suggest: Callable[[str], tuple[str, ...]] | None = None,
+    ) -> list[importing.ImportResult]:
+        """Import each file on its own: a bad one is reported and the rest go on."""
+        if self.data_dir is None:
+            raise RuntimeError("this library has no data folder to import into")
+        for pillar in pillars:
+            if self.bundled.pillar(pillar) is None:
+                names = ", ".join(p.id for p in self.bundled.pillars)
+                raise importing.ImportRefused(f"no pillar {pillar!r}: use one of {names}")
+        known = {r.sha256: r.id for r in self.catalog.resources}
+        known.update(
+            (original, rid)
+            for rid, original in self.store.query(
+                "SELECT id, original_sha256 FROM imported_resources"
+            )
+        )
+        results = []
+        for path in files:
+            result = importing.import_file(
+                self.store,
+                self.data_dir,
+                path,
+                known=known,
+                inspector=inspector or _isolated_inspect,
+                password=password,
+                title=title,
+                pillars=pillars,
+                suggest=suggest,
+            )
+            if result.status == "imported" and tags and result.resource_id:
+                self.store.add_tags(result.resource_id, list(tags))
+            results.append(result)
+        self.reload_catalog()
+        return results
+
+    def remove_resource(self, resource_id: str, keep_notes: bool = True) -> None:
+        resource = self.resource(resource_id)
+        if resource.source != "imported" or self.data_dir is None:
+            raise importing.ImportRefused(
+                f"{resource.title} is part of the bundled collection and cannot be removed"
+            )
+        importing.remove(self.store, self.data_dir, resource_id, keep_notes)
+        self.reload_catalog()
 
     def resource(self, resource_id: str) -> Resource:
         resource = self.catalog.get(resource_id)
@@ -270,3 +337,12 @@ class Library:
 
 def _digest(data: Any) -> str:
     return hashlib.sha256(json.dumps(data).encode()).hexdigest()
+
+
+def _isolated_inspect(path: str, password: str) -> importing.Inspection:
+    """Read a file to import in a process of its own: a hostile file may crash or hang
+    that process, never this one."""
+    from reader_app.documents import inspect
+    from reader_app.worker import run_isolated
+
+    return run_isolated(inspect, path, password)

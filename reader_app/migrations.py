@@ -65,6 +65,23 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE UNIQUE INDEX annotations_by_origin ON annotations(resource_id, origin_key)
             WHERE origin_key IS NOT NULL""",
     ),
+    # 4: the user's own documents, copied into the data folder's files/ (named by content).
+    (
+        """CREATE TABLE imported_resources (
+            id TEXT PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            original_sha256 TEXT NOT NULL,
+            file TEXT NOT NULL,
+            media_type TEXT NOT NULL,
+            title TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            pillars TEXT NOT NULL,
+            pages INTEGER NOT NULL CHECK (pages >= 1),
+            original_name TEXT NOT NULL,
+            added TEXT NOT NULL
+        )""",
+        "CREATE INDEX imported_by_original ON imported_resources(original_sha256)",
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)
