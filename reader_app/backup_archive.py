@@ -1,0 +1,525 @@
+"""Whole-library backup archives: one zip with the database, imported files and settings,
+checked member by member before anything is restored from it.
+
+Layout of an archive::
+
+    manifest.json            format, version, app version, created time, schema version,
+                             and for every other member its name, size and SHA-256
+    library.sqlite3          the database, taken with SQLite's backup API and checked
+    files/...                every imported file (the data folder's ``files`` folder)
+    config/settings.json     preferences, if any
+    config/window-state.ini  remembered window state, if any
+
+The search index is derived data and is not included; a restore removes it so it is
+rebuilt. Restoring must happen with the library closed (the command line runs it before
+opening the library, like ``restore-backup``): the current data is moved aside into
+``before-restore-<time>`` in the data folder, never deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import stat
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from reader_app import __version__
+from reader_app.backups import BackupError, _checked_copy, integrity
+from reader_app.migrations import LATEST_VERSION
+from reader_app.paths import AppPaths
+
+FORMAT = "resource-reader-backup"
+VERSION = 1
+KNOWN_VERSIONS = (1,)
+MANIFEST = "manifest.json"
+DATABASE = "library.sqlite3"
+FILES = "files"  # in the data folder and in the archive
+CONFIG = "config"  # in the archive
+CONFIG_FILES = ("settings.json", "window-state.ini")  # in the config folder
+ASIDE_PREFIX = "before-restore-"
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+CHUNK = 1024 * 1024
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class ArchiveError(BackupError):
+    """An archive that cannot be written, read or restored; the message says why."""
+
+
+@dataclass(frozen=True)
+class ArchiveMember:
+    name: str
+    size: int
+    sha256: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "size": self.size, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class ArchiveManifest:
+    version: int
+    app_version: str
+    created: str  # ISO 8601, UTC
+    schema_version: int
+    members: tuple[ArchiveMember, ...]
+
+    @property
+    def files(self) -> list[ArchiveMember]:
+        return [m for m in self.members if m.name.startswith(FILES + "/")]
+
+    @property
+    def config(self) -> list[ArchiveMember]:
+        return [m for m in self.members if m.name.startswith(CONFIG + "/")]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": self.version,
+            "app_version": self.app_version,
+            "created": self.created,
+            "schema_version": self.schema_version,
+            "members": [m.to_dict() for m in self.members],
+        }
+
+
+@dataclass(frozen=True)
+class ArchiveReport:
+    path: Path
+    manifest: ArchiveManifest
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "size": self.size,
+            "created": self.manifest.created,
+            "files": len(self.manifest.files),
+            "config": [m.name for m in self.manifest.config],
+            "members": len(self.manifest.members),
+        }
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    archive: Path
+    manifest: ArchiveManifest
+    kept_aside: Path  # the data as it was before the restore (never deleted)
+    moved_aside: list[str] = field(default_factory=list)  # names inside ``kept_aside``
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "archive": str(self.archive),
+            "created": self.manifest.created,
+            "files": len(self.manifest.files),
+            "config": [m.name for m in self.manifest.config],
+            "previous_kept_in": str(self.kept_aside),
+            "moved_aside": self.moved_aside,
+        }
+
+
+# Writing
+
+
+def write_archive(app_paths: AppPaths, out: Path, now: datetime | None = None) -> ArchiveReport:
+    """Write a backup of the whole library to ``out``, atomically: the archive is written
+    to a temporary file beside ``out``, verified, and only then given its name."""
+    now = now or datetime.now(UTC)
+    out = Path(out)
+    if not app_paths.database.is_file():
+        raise ArchiveError(f"there is no library to back up (no database at {app_paths.database})")
+    if out.is_dir():
+        raise ArchiveError(f"{out} is a folder; give the archive's file name")
+    sources = _sources(app_paths)  # listed first: nothing written below is picked up
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    temporary = Path(name)
+    try:
+        with (
+            os.fdopen(fd, "wb") as stream,
+            tempfile.TemporaryDirectory(prefix="reader-app-backup-") as work,
+            _checked_copy(app_paths.database, Path(work) / DATABASE, "cannot back up") as copy,
+        ):
+            _write_zip(stream, [(DATABASE, copy), *sources], _schema_version(copy), now)
+            stream.flush()
+            os.fsync(stream.fileno())
+        manifest = verify_archive(temporary)  # a backup that cannot be restored gets no name
+        os.replace(temporary, out)
+        _fsync_folder(out.parent)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return ArchiveReport(out, manifest)
+
+
+def _sources(app_paths: AppPaths) -> list[tuple[str, Path]]:
+    """(name in the archive, file) for every imported file and config file."""
+    found: list[tuple[str, Path]] = []
+    files = app_paths.data_dir / FILES
+    if files.is_dir():
+        for path in sorted(files.rglob("*")):
+            if path.is_symlink() or not path.is_file():
+                continue
+            name = f"{FILES}/{path.relative_to(files).as_posix()}"
+            problem = _name_problem(name)
+            if problem:
+                raise ArchiveError(f"cannot back up {path}: its name {problem}")
+            found.append((name, path))
+    for config in CONFIG_FILES:
+        path = app_paths.config_dir / config
+        if path.is_file():
+            found.append((f"{CONFIG}/{config}", path))
+    return found
+
+
+def _write_zip(
+    stream: IO[bytes], sources: list[tuple[str, Path]], schema_version: int, now: datetime
+) -> None:
+    members = []
+    stamp = now.astimezone(UTC).timetuple()[:6]
+    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, path in sources:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = (stat.S_IFREG | 0o644) << 16
+            digest, size = hashlib.sha256(), 0
+            with path.open("rb") as source, zf.open(info, "w", force_zip64=True) as target:
+                while chunk := source.read(CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    target.write(chunk)
+            members.append(ArchiveMember(name, size, digest.hexdigest()))
+        manifest = ArchiveManifest(
+            version=VERSION,
+            app_version=__version__,
+            created=now.astimezone(UTC).isoformat(timespec="seconds"),
+            schema_version=schema_version,
+            members=tuple(members),
+        )
+        info = zipfile.ZipInfo(MANIFEST, date_time=stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = (stat.S_IFREG | 0o644) << 16
+        zf.writestr(info, json.dumps(manifest.to_dict(), indent=2) + "\n")
+
+
+def _schema_version(database: Path) -> int:
+    db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        return int(db.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        db.close()
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the system allows it)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+# Verifying
+
+
+def verify_archive(path: Path) -> ArchiveManifest:
+    """Check an archive completely without changing anything; raise ArchiveError if any
+    part of it is missing, extra, unsafe, damaged or unreadable."""
+    with tempfile.TemporaryDirectory(prefix="reader-app-verify-") as work:
+        return _verify(Path(path), Path(work) / DATABASE)
+
+
+def _verify(path: Path, database_copy: Path) -> ArchiveManifest:
+    """Verify ``path``, leaving its checked database at ``database_copy``."""
+    if not path.is_file():
+        raise ArchiveError(f"no backup archive at {path}")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return _verify_zip(zf, path.name, database_copy)
+    except zipfile.BadZipFile as exc:
+        raise ArchiveError(
+            f"{path.name} is not a backup archive (not a readable zip: {exc})"
+        ) from None
+    except OSError as exc:
+        raise ArchiveError(f"cannot read {path.name}: {exc}") from None
+
+
+def _verify_zip(zf: zipfile.ZipFile, label: str, database_copy: Path) -> ArchiveManifest:
+    refuse = _refuser(label)
+    infos: dict[str, zipfile.ZipInfo] = {}
+    for info in zf.infolist():
+        problem = _name_problem(info.filename)
+        if problem:
+            raise refuse(f"the member name {info.filename!r} {problem}")
+        if info.filename in infos:
+            raise refuse(f"the member {info.filename!r} appears twice")
+        if stat.S_ISLNK(info.external_attr >> 16) or info.is_dir():
+            raise refuse(f"the member {info.filename!r} is not a plain file")
+        infos[info.filename] = info
+    manifest = _read_manifest(zf, infos.get(MANIFEST), refuse)
+    listed = {m.name for m in manifest.members}
+    unlisted = sorted(set(infos) - listed - {MANIFEST})
+    if unlisted:
+        raise refuse(f"it holds members its manifest does not list: {', '.join(unlisted[:5])}")
+    missing = sorted(listed - set(infos))
+    if missing:
+        raise refuse(f"members listed in its manifest are missing: {', '.join(missing[:5])}")
+    for member in manifest.members:
+        info = infos[member.name]
+        if info.file_size != member.size:
+            raise refuse(
+                f"{member.name} is {info.file_size} bytes, the manifest says {member.size}"
+            )
+        target = database_copy if member.name == DATABASE else None
+        _check_member(zf, info, member, target, refuse)
+    problem = integrity(database_copy)
+    if problem != "ok":
+        raise refuse(f"its database is damaged ({problem})")
+    schema = _schema_version(database_copy)
+    if schema > LATEST_VERSION:
+        raise refuse(
+            f"its database was written by a newer version of the app (schema {schema}, "
+            f"this version knows up to {LATEST_VERSION}); install the newer version to restore it"
+        )
+    return manifest
+
+
+def _refuser(label: str) -> Any:
+    def refuse(why: str) -> ArchiveError:
+        return ArchiveError(f"the backup archive {label} is refused: {why}; nothing was changed")
+
+    return refuse
+
+
+def _read_manifest(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo | None, refuse: Any
+) -> ArchiveManifest:
+    if info is None:
+        raise refuse(f"it has no {MANIFEST} (is it a Resource Reader backup?)")
+    if info.file_size > MAX_MANIFEST_BYTES:
+        raise refuse(f"its {MANIFEST} is too large")
+    try:
+        with zf.open(info) as stream:
+            data = json.loads(stream.read(MAX_MANIFEST_BYTES + 1))
+    except (ValueError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise refuse(f"its {MANIFEST} cannot be read ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise refuse(f"its {MANIFEST} is not a Resource Reader backup manifest")
+    version = data.get("version")
+    if version not in KNOWN_VERSIONS or isinstance(version, bool):
+        raise refuse(
+            f"it is in format version {version!r}, this version of the app reads "
+            f"{', '.join(map(str, KNOWN_VERSIONS))}"
+        )
+    raw = data.get("members")
+    if not isinstance(raw, list):
+        raise refuse(f"its {MANIFEST} lists no members")
+    members = []
+    seen = set()
+    for entry in raw:
+        member = _member(entry)
+        if member is None:
+            raise refuse(f"its {MANIFEST} has a malformed entry: {entry!r}"[:300])
+        problem = _name_problem(member.name) or _place_problem(member.name)
+        if problem:
+            raise refuse(f"its manifest lists {member.name!r}, which {problem}")
+        if member.name in seen:
+            raise refuse(f"its manifest lists {member.name!r} twice")
+        seen.add(member.name)
+        members.append(member)
+    if DATABASE not in seen:
+        raise refuse(f"it holds no database ({DATABASE})")
+    schema = data.get("schema_version", 0)
+    return ArchiveManifest(
+        version=int(version),
+        app_version=str(data.get("app_version", "")),
+        created=str(data.get("created", "")),
+        schema_version=schema if isinstance(schema, int) else 0,
+        members=tuple(members),
+    )
+
+
+def _member(entry: object) -> ArchiveMember | None:
+    if not isinstance(entry, dict):
+        return None
+    name, size, sha256 = entry.get("name"), entry.get("size"), entry.get("sha256")
+    if not isinstance(name, str) or not isinstance(sha256, str) or not _SHA256.match(sha256):
+        return None
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        return None
+    return ArchiveMember(name, size, sha256)
+
+
+def _check_member(
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    member: ArchiveMember,
+    target: Path | None,
+    refuse: Any,
+) -> None:
+    """Stream one member, counting and hashing its bytes; copy them to ``target`` if given."""
+    digest, size = hashlib.sha256(), 0
+    try:
+        with zf.open(info) as stream, _sink(target) as out:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > member.size:
+                    raise refuse(f"{member.name} is longer than the manifest says")
+                digest.update(chunk)
+                out.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise refuse(f"{member.name} is damaged ({exc})") from None
+    if size != member.size:
+        raise refuse(f"{member.name} is {size} bytes, the manifest says {member.size}")
+    if digest.hexdigest() != member.sha256:
+        raise refuse(f"{member.name} is damaged (its SHA-256 does not match the manifest)")
+
+
+@contextlib.contextmanager
+def _sink(target: Path | None) -> Iterator[IO[bytes]]:
+    if target is None:
+        with open(os.devnull, "wb") as nowhere:
+            yield nowhere
+        return
+    with target.open("wb") as out:
+        yield out
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _name_problem(name: str) -> str:
+    """Why ``name`` is not a safe relative member name, or "" if it is."""
+    if not name:
+        return "is empty"
+    if "\\" in name:
+        return "contains a backslash"
+    if "\x00" in name or any(ord(c) < 32 for c in name):
+        return "contains a control character"
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        return "is absolute"
+    parts = name.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return "is not a normalised relative path (empty, '.' or '..' parts)"
+    return ""
+
+
+def _place_problem(name: str) -> str:
+    """Why ``name`` has no place in a backup archive, or "" if it has."""
+    if name == DATABASE or name.startswith(FILES + "/"):
+        return ""
+    if name in {f"{CONFIG}/{c}" for c in CONFIG_FILES}:
+        return ""
+    return "has no place in a backup archive"
+
+
+# Restoring
+
+
+def restore_archive(app_paths: AppPaths, path: Path, now: datetime | None = None) -> RestoreReport:
+    """Replace the library with the archive's contents; return where the old data is kept.
+
+    The library must be closed (nothing may have the database open). The archive is
+    verified first; if it fails nothing is touched. The current database (with its WAL
+    and SHM files), imported files and config files are moved into
+    ``data_dir/before-restore-<time>`` and never deleted; the search index is removed so
+    that it is rebuilt from the restored data.
+    """
+    now = now or datetime.now(UTC)
+    path = Path(path)
+    with tempfile.TemporaryDirectory(prefix="reader-app-restore-") as work:
+        checked = Path(work) / DATABASE
+        manifest = _verify(path, checked)
+        app_paths.data_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=app_paths.data_dir, prefix=".restoring-"))
+        try:
+            _stage(path, manifest, checked, staging)
+            aside = _aside_folder(app_paths.data_dir, now)
+            moved = _swap(app_paths, staging, aside)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(app_paths.index_dir, ignore_errors=True)  # derived: rebuilt on next use
+    return RestoreReport(path, manifest, aside, moved)
+
+
+def _stage(path: Path, manifest: ArchiveManifest, database: Path, staging: Path) -> None:
+    """Lay out the archive's contents in ``staging`` (same layout as the archive),
+    checking every member's hash again as it is written."""
+    shutil.copyfile(database, staging / DATABASE)
+    with (staging / DATABASE).open("rb+") as copy:
+        os.fsync(copy.fileno())
+    refuse = _refuser(path.name)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for member in manifest.members:
+                if member.name == DATABASE:
+                    continue
+                target = staging.joinpath(*member.name.split("/"))
+                if staging.resolve() not in target.resolve().parents:
+                    raise refuse(f"{member.name!r} would be written outside the library")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _check_member(zf, zf.getinfo(member.name), member, target, refuse)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ArchiveError(f"cannot restore from {path.name}: {exc}; nothing was changed") from None
+
+
+def _aside_folder(data_dir: Path, now: datetime) -> Path:
+    base = data_dir / f"{ASIDE_PREFIX}{now.astimezone(UTC):%Y%m%d-%H%M%S}"
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{base.name}-{n}")
+    return candidate
+
+
+def _swap(app_paths: AppPaths, staging: Path, aside: Path) -> list[str]:
+    """Move the current data into ``aside`` and the staged data into place. If any move
+    fails, the moves done so far are undone and ArchiveError is raised."""
+    database = app_paths.database
+    current = [database.with_name(database.name + s) for s in ("", "-wal", "-shm", "-journal")]
+    current.append(app_paths.data_dir / FILES)
+    current += [app_paths.config_dir / c for c in CONFIG_FILES]
+    incoming = [(staging / DATABASE, database), (staging / FILES, app_paths.data_dir / FILES)]
+    incoming += [(staging / CONFIG / c, app_paths.config_dir / c) for c in CONFIG_FILES]
+    done: list[tuple[Path, Path]] = []
+    try:
+        aside.mkdir()
+        for source in current:
+            if source.exists() or source.is_symlink():
+                where = CONFIG if source.parent == app_paths.config_dir else ""
+                target = aside / where / source.name if where else aside / source.name
+                _move(source, target, done)
+        for source, target in incoming:
+            if source.exists():
+                _move(source, target, done)
+    except OSError as exc:
+        for source, target in reversed(done):
+            with contextlib.suppress(OSError):
+                shutil.move(target, source)
+        raise ArchiveError(
+            f"cannot restore: {exc}; the library was put back as it was "
+            f"(anything that could not be moved back is in {aside})"
+        ) from None
+    _fsync_folder(app_paths.data_dir)
+    return [target.relative_to(aside).as_posix() for _, target in done if aside in target.parents]
+
+
+def _move(source: Path, target: Path, done: list[tuple[Path, Path]]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(source, target)  # a rename on one file system; a copy across two
+    done.append((source, target))
