@@ -145,6 +145,10 @@ def write_archive(app_paths: AppPaths, out: Path, now: datetime | None = None) -
         raise ArchiveError(f"there is no library to back up (no database at {app_paths.database})")
     if out.is_dir():
         raise ArchiveError(f"{out} is a folder; give the archive's file name")
+    if (app_paths.data_dir / FILES).resolve() in out.resolve().parents:
+        raise ArchiveError(
+            f"{out} is inside the imported files it would back up; choose another folder"
+        )
     sources = _sources(app_paths)  # listed first: nothing written below is picked up
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")

@@ -339,6 +339,12 @@ def test_a_damaged_database_is_not_backed_up(filled, tmp_path) -> None:
     assert not list(tmp_path.glob("*backup.zip*"))
 
 
+def test_an_archive_is_not_written_among_the_files_it_backs_up(filled) -> None:
+    with pytest.raises(ArchiveError, match="inside the imported files"):
+        write_archive(filled, filled.data_dir / "files" / "backup.zip")
+    assert not (filled.data_dir / "files" / "backup.zip").exists()
+
+
 def test_no_library_means_no_backup(app_paths, tmp_path) -> None:
     with pytest.raises(ArchiveError, match="no library to back up"):
         write_archive(app_paths, tmp_path / "backup.zip")
