@@ -92,7 +92,7 @@ def _name_problem(name: str, max_length: int) -> str:
     if _DRIVE.match(name):
         return "starts with a drive letter"
     if name.endswith("/"):
-        return "is a file whose name ends with '/'"
+        return "has a name that ends with '/' (only a folder entry may, and only once)"
     for part in name.split("/"):
         if part == "":
             return "has an empty path component ('//')"
