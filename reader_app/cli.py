@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any, NoReturn, TextIO
 
-from reader_app import __version__, cli_export, cli_import, cli_notes, paths
+from reader_app import __version__, cli_backup, cli_export, cli_import, cli_notes, paths
 from reader_app.annotations import AnnotationError, AnnotationFilter, Annotations
 from reader_app.backups import BackupError
 from reader_app.catalog import KINDS, Resource
@@ -109,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_notes.add_parser(sub, _Parser)
     cli_export.add_parsers(sub)
     cli_import.add_parsers(sub)
+    cli_backup.add_parsers(sub)
 
     p = sub.add_parser(
         "restore-backup", help="list the database's backups, or restore one (BACKUP)"
@@ -134,6 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError("a resource-reader: link opens the app; give no subcommand with it")
         if args.command == "restore-backup":  # with the database closed
             return cmd_restore_backup(app_paths, args)
+        if args.command == "backup":  # reads the database through its own connection
+            return cli_backup.cmd_backup(app_paths, args)
+        if args.command == "restore":
+            return cli_backup.cmd_restore(app_paths, args)
         library = Library.open(app_paths)
         try:
             return COMMANDS[args.command](library, args)
@@ -433,5 +438,6 @@ COMMANDS = {
     "export": cli_export.cmd_export,
     "import-notes": cli_export.cmd_import_notes,
     "import": cli_import.cmd_import,
+    "edit": cli_import.cmd_edit,
     "remove": cli_import.cmd_remove,
 }

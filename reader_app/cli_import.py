@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from reader_app.catalog import KINDS
 from reader_app.cli_output import print_json
 from reader_app.library import Library
 
@@ -18,6 +19,15 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--title", metavar="T", help="the title (default: from the document)")
     p.add_argument("--password", default="", metavar="PW", help="for an encrypted PDF")
     p.add_argument("--json", action="store_true", help="print a JSON array, one per path")
+
+    p = sub.add_parser("edit", help="change the title, kind or pillars of a document you imported")
+    p.add_argument("id")
+    p.add_argument("--title", metavar="T")
+    p.add_argument("--kind", choices=KINDS)
+    p.add_argument(
+        "--pillar", action="append", metavar="P", help="repeatable: replaces its pillars"
+    )
+    p.add_argument("--json", action="store_true", help="print a JSON object")
 
     p = sub.add_parser("remove", help="remove a document you imported")
     p.add_argument("id")
@@ -46,6 +56,16 @@ def cmd_import(library: Library, args: argparse.Namespace) -> int:
             for notice in r.notices:
                 print(f"          {notice}")
     return 1 if any(r.status == "error" for r in results) else 0
+
+
+def cmd_edit(library: Library, args: argparse.Namespace) -> int:
+    pillars = tuple(args.pillar) if args.pillar else None
+    resource = library.edit_resource(args.id, title=args.title, kind=args.kind, pillars=pillars)
+    if args.json:
+        print_json(library.describe(resource))
+    else:
+        print(f"{resource.id}: {resource.title} ({resource.kind}; {', '.join(resource.pillars)})")
+    return 0
 
 
 def cmd_remove(library: Library, args: argparse.Namespace) -> int:

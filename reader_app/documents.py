@@ -379,6 +379,12 @@ class Inspection:
     title: str  # from the document's metadata, or its first heading, or ""
     repaired: bool  # PyMuPDF had to repair a damaged PDF to read it
     data: bytes | None = None  # a decrypted copy, when a password was given
+    texts: list[str] = field(default_factory=list)  # the first pages' text, for pillars
+
+
+# Enough text to judge what a document is about, without reading a 1,000-page report.
+INSPECT_PAGES = 40
+INSPECT_CHARS = 300_000
 
 
 def inspect(path: str | Path, password: str = "") -> Inspection:
@@ -403,12 +409,18 @@ def inspect(path: str | Path, password: str = "") -> Inspection:
             raise DocumentError(f"{name} has no pages")
         doc[0].get_text("text")  # a document whose first page cannot be read is refused
         metadata_title = " ".join(str((doc.metadata or {}).get("title") or "").split())
+        texts: list[str] = []
+        for page in doc.pages(0, min(doc.page_count, INSPECT_PAGES)):
+            texts.append(page.get_text("text")[: INSPECT_CHARS - sum(map(len, texts))])
+            if sum(map(len, texts)) >= INSPECT_CHARS:
+                break
         return Inspection(
             pages=doc.page_count,
             is_pdf=doc.is_pdf,
             title=metadata_title or _first_heading(doc),
             repaired=bool(getattr(doc, "is_repaired", False)),
             data=data,
+            texts=texts,
         )
 
 

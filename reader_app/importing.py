@@ -13,14 +13,15 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader_app.catalog import Collection, Resource
+from reader_app.catalog import KINDS, Collection, Pillar, Resource
 from reader_app.documents import DocumentError, Inspection, inspect
 from reader_app.export.files import write_atomic
+from reader_app.pillar_suggestion import PillarScore, suggest, suggested
 from reader_app.store import Store, now
 
 FILES = "files"  # in the data folder
@@ -118,77 +119,178 @@ def imported_resources(store: Store, data_dir: Path) -> list[Resource]:
 Inspector = Callable[[str, str], Inspection]  # (path, password): run in a worker
 
 
+@dataclass
+class Prepared:
+    """A file read and checked, not yet in the library: what the reader is asked about
+    (title, pillars with their evidence) before ``commit``."""
+
+    path: Path
+    data: bytes  # what is stored: the file, or its decrypted copy
+    original_sha256: str  # of the file as given
+    sha256: str  # of what is stored
+    media_type: str
+    pages: int
+    title: str  # proposed: from the metadata, the first heading or the file name
+    notices: list[str]
+    scores: list[PillarScore]  # every pillar, best first, with its evidence
+    duplicate_of: str | None = None  # the resource id already holding this content
+
+    @property
+    def kind(self) -> str:
+        return "infographic" if self.media_type.startswith("image/") else "briefing"
+
+    @property
+    def suggested_pillars(self) -> list[str]:
+        return suggested(self.scores)
+
+
+def prepare(
+    path: Path,
+    *,
+    known: dict[str, str],
+    pillars: Sequence[Pillar],
+    inspector: Inspector = inspect,
+    password: str = "",
+) -> Prepared:
+    """Read ``path`` (in the inspector's worker) and score it against ``pillars``.
+    Raises ImportRefused or DocumentError with a message for the reader."""
+    data = _read(path)
+    original = hashlib.sha256(data).hexdigest()
+    media_type = sniff(data[:1024])
+    if original in known:
+        return Prepared(
+            path, data, original, original, media_type or "", 0, path.stem,
+            ["already in the library: kept one copy"], [], known[original],
+        )  # fmt: skip
+    if media_type is None:
+        raise ImportRefused(
+            f"{path.name} is not a document this app reads (PDF, EPUB or an image), "
+            "whatever its name says"
+        )
+    seen = inspector(str(path), password)
+    notices = [f"{path.name} was damaged; it was repaired to import it"] if seen.repaired else []
+    stored = seen.data if seen.data is not None else data
+    sha = hashlib.sha256(stored).hexdigest()
+    title = " ".join((seen.title or path.stem).split())[:300] or path.stem
+    scores = suggest(pillars, seen.texts, title=title) if pillars else []
+    return Prepared(
+        path, stored, original, sha, media_type, seen.pages, title, notices, scores,
+        known.get(sha),  # the decrypted copy may be here already
+    )  # fmt: skip
+
+
+def commit(
+    store: Store,
+    data_dir: Path,
+    prepared: Prepared,
+    *,
+    pillars: Sequence[str],
+    title: str | None = None,
+    kind: str | None = None,
+) -> str:
+    """Copy a prepared file into the library and list it; returns its resource id."""
+    chosen = " ".join((title or prepared.title).split())[:300] or prepared.path.stem
+    chosen_pillars = list(dict.fromkeys(pillars))
+    if not chosen_pillars:
+        raise ImportRefused("choose at least one pillar for it (--pillar)")
+    resource_id = slug(chosen, prepared.sha256)
+    relative = f"{FILES}/{prepared.sha256}.{EXTENSIONS[prepared.media_type]}"
+    write_atomic(data_dir / relative, prepared.data)  # the file first, then the row
+    with store.transaction():
+        store.query(
+            """INSERT INTO imported_resources(id, sha256, original_sha256, file, media_type,
+                   title, kind, pillars, pages, original_name, added)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                resource_id,
+                prepared.sha256,
+                prepared.original_sha256,
+                relative,
+                prepared.media_type,
+                chosen,
+                kind or prepared.kind,
+                json.dumps(chosen_pillars),
+                prepared.pages,
+                prepared.path.name[:300],
+                now(),
+            ),
+        )
+    return resource_id
+
+
 def import_file(
     store: Store,
     data_dir: Path,
     path: Path,
     *,
     known: dict[str, str],
+    pillars_known: Sequence[Pillar],
     inspector: Inspector = inspect,
     password: str = "",
     title: str | None = None,
     pillars: Iterable[str] = (),
-    suggest: Callable[[str], tuple[str, ...]] | None = None,
 ) -> ImportResult:
-    """Import one file. ``known`` maps the SHA-256 of every document already in the
-    library to its resource id (a duplicate is reported, not copied again)."""
+    """Import one file; without ``pillars`` the suggested ones are used. ``known`` maps
+    the SHA-256 of every document already in the library to its resource id (a
+    duplicate is reported, not copied again) and is updated."""
     result = ImportResult(str(path), "error")
     try:
-        data = _read(path)
-        original = hashlib.sha256(data).hexdigest()
-        if original in known:
-            result.status, result.resource_id = "duplicate", known[original]
-            result.notices.append("already in the library: kept one copy")
+        prepared = prepare(
+            path, known=known, pillars=pillars_known, inspector=inspector, password=password
+        )
+        result.notices.extend(prepared.notices)
+        if prepared.duplicate_of is not None:
+            result.status, result.resource_id = "duplicate", prepared.duplicate_of
             return result
-        media_type = sniff(data[:1024])
-        if media_type is None:
+        chosen = list(pillars) or prepared.suggested_pillars
+        if not chosen:
             raise ImportRefused(
-                f"{path.name} is not a document this app reads (PDF, EPUB or an image), "
-                "whatever its name says"
+                f"{path.name}: no pillar could be suggested from its text; choose one (--pillar)"
             )
-        seen = inspector(str(path), password)
-        if seen.repaired:
-            result.notices.append(f"{path.name} was damaged; it was repaired to import it")
-        stored = seen.data if seen.data is not None else data
-        sha = hashlib.sha256(stored).hexdigest()
-        if sha in known:  # the decrypted copy is already here
-            result.status, result.resource_id = "duplicate", known[sha]
-            return result
-        chosen = " ".join((title or seen.title or path.stem).split())[:300] or path.stem
-        given = tuple(dict.fromkeys(pillars))
-        chosen_pillars = given or (suggest(str(path)) if suggest else ())
-        if not chosen_pillars:
-            raise ImportRefused("choose at least one pillar for it (--pillar)")
-        resource_id = slug(chosen, sha)
-        relative = f"{FILES}/{sha}.{EXTENSIONS[media_type]}"
-        write_atomic(data_dir / relative, stored)  # the file first, then the row
-        kind = "infographic" if media_type.startswith("image/") else "briefing"
-        with store.transaction():
-            store.query(
-                """INSERT INTO imported_resources(id, sha256, original_sha256, file, media_type,
-                       title, kind, pillars, pages, original_name, added)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    resource_id,
-                    sha,
-                    original,
-                    relative,
-                    media_type,
-                    chosen,
-                    kind,
-                    json.dumps(list(chosen_pillars)),
-                    seen.pages,
-                    path.name[:300],
-                    now(),
-                ),
-            )
-        known[original] = known[sha] = resource_id
+        resource_id = commit(store, data_dir, prepared, pillars=chosen, title=title)
+        known[prepared.original_sha256] = known[prepared.sha256] = resource_id
         result.status, result.resource_id = "imported", resource_id
+        if not list(pillars):
+            result.notices.append(f"pillars suggested from its text: {', '.join(chosen)}")
     except (ImportRefused, DocumentError, OSError, sqlite3.Error) as exc:
         result.error = str(exc) or type(exc).__name__
     except Exception as exc:  # a worker that crashed on a hostile file, and the like
         result.error = f"{path.name} could not be read ({type(exc).__name__}: {exc})"
     return result
+
+
+def update(
+    store: Store,
+    resource_id: str,
+    *,
+    title: str | None = None,
+    kind: str | None = None,
+    pillars: Sequence[str] | None = None,
+) -> None:
+    """Change an imported document's title, kind or pillars."""
+    changes: dict[str, str] = {}
+    if title is not None:
+        if not (cleaned := " ".join(title.split())[:300]):
+            raise ImportRefused("a title cannot be empty")
+        changes["title"] = cleaned
+    if kind is not None:
+        if kind not in KINDS:
+            raise ImportRefused(f"no kind {kind!r}: use one of {', '.join(KINDS)}")
+        changes["kind"] = kind
+    if pillars is not None:
+        if not (chosen := list(dict.fromkeys(pillars))):
+            raise ImportRefused("choose at least one pillar")
+        changes["pillars"] = json.dumps(chosen)
+    if not changes:
+        return
+    with store.transaction():
+        done = store.query(
+            f"UPDATE imported_resources SET {', '.join(f'{c} = ?' for c in changes)} "
+            "WHERE id = ? RETURNING id",
+            (*changes.values(), resource_id),
+        )
+    if not done:
+        raise ImportRefused(f"{resource_id} is not a document you imported")
 
 
 def _read(path: Path) -> bytes:

@@ -126,6 +126,29 @@ class Library:
             self.bundled, collections=collections, resources=self.bundled.resources + tuple(own)
         )
 
+    def known_documents(self) -> dict[str, str]:
+        """The SHA-256 of every document in the library (and of every imported file as
+        it was given) -> its resource id."""
+        known = {r.sha256: r.id for r in self.catalog.resources}
+        known.update(
+            (original, rid)
+            for rid, original in self.store.query(
+                "SELECT id, original_sha256 FROM imported_resources"
+            )
+        )
+        return known
+
+    def _check_pillars(self, pillars: tuple[str, ...]) -> None:
+        for pillar in pillars:
+            if self.bundled.pillar(pillar) is None:
+                names = ", ".join(p.id for p in self.bundled.pillars)
+                raise importing.ImportRefused(f"no pillar {pillar!r}: use one of {names}")
+
+    def _own_data_dir(self) -> Path:
+        if self.data_dir is None:
+            raise RuntimeError("this library has no data folder to import into")
+        return self.data_dir
+
     def import_files(
         self,
         files: list[Path],
@@ -135,40 +158,84 @@ class Library:
         pillars: tuple[str, ...] = (),
         tags: tuple[str, ...] = (),
         inspector: importing.Inspector | None = None,
-        suggest: Callable[[str], tuple[str, ...]] | None = None,
     ) -> list[importing.ImportResult]:
-        """Import each file on its own: a bad one is reported and the rest go on."""
-        if self.data_dir is None:
-            raise RuntimeError("this library has no data folder to import into")
-        for pillar in pillars:
-            if self.bundled.pillar(pillar) is None:
-                names = ", ".join(p.id for p in self.bundled.pillars)
-                raise importing.ImportRefused(f"no pillar {pillar!r}: use one of {names}")
-        known = {r.sha256: r.id for r in self.catalog.resources}
-        known.update(
-            (original, rid)
-            for rid, original in self.store.query(
-                "SELECT id, original_sha256 FROM imported_resources"
-            )
-        )
+        """Import each file on its own: a bad one is reported and the rest go on.
+        Without ``pillars``, each file gets the pillars its text suggests."""
+        data_dir = self._own_data_dir()
+        self._check_pillars(pillars)
+        known = self.known_documents()
         results = []
         for path in files:
             result = importing.import_file(
                 self.store,
-                self.data_dir,
+                data_dir,
                 path,
                 known=known,
+                pillars_known=self.bundled.pillars,
                 inspector=inspector or _isolated_inspect,
                 password=password,
                 title=title,
                 pillars=pillars,
-                suggest=suggest,
             )
             if result.status == "imported" and tags and result.resource_id:
                 self.store.add_tags(result.resource_id, list(tags))
             results.append(result)
         self.reload_catalog()
         return results
+
+    def prepare_import(
+        self, path: Path, password: str = "", inspector: importing.Inspector | None = None
+    ) -> importing.Prepared:
+        """Read a file to import (in a worker) and suggest its pillars, without adding
+        it: the GUI shows the reader the title and evidence first."""
+        self._own_data_dir()
+        return importing.prepare(
+            path,
+            known=self.known_documents(),
+            pillars=self.bundled.pillars,
+            inspector=inspector or _isolated_inspect,
+            password=password,
+        )
+
+    def commit_import(
+        self,
+        prepared: importing.Prepared,
+        *,
+        pillars: tuple[str, ...],
+        title: str | None = None,
+        kind: str | None = None,
+        tags: tuple[str, ...] = (),
+    ) -> str:
+        self._check_pillars(pillars)
+        if prepared.duplicate_of is not None:
+            return prepared.duplicate_of
+        resource_id = importing.commit(
+            self.store, self._own_data_dir(), prepared, pillars=pillars, title=title, kind=kind
+        )
+        if tags:
+            self.store.add_tags(resource_id, list(tags))
+        self.reload_catalog()
+        return resource_id
+
+    def edit_resource(
+        self,
+        resource_id: str,
+        *,
+        title: str | None = None,
+        kind: str | None = None,
+        pillars: tuple[str, ...] | None = None,
+    ) -> Resource:
+        """Change an imported document's title, kind or pillars (tags: ``add_tags``)."""
+        resource = self.resource(resource_id)
+        if resource.source != "imported":
+            raise importing.ImportRefused(
+                f"{resource.title} is part of the bundled collection and cannot be edited"
+            )
+        if pillars is not None:
+            self._check_pillars(pillars)
+        importing.update(self.store, resource_id, title=title, kind=kind, pillars=pillars)
+        self.reload_catalog()
+        return self.resource(resource_id)
 
     def remove_resource(self, resource_id: str, keep_notes: bool = True) -> None:
         resource = self.resource(resource_id)
