@@ -45,7 +45,8 @@ class Resource:
     label: str = ""
     alt_text: str = ""
     transcript: str = ""
-    source: str = "bundled"  # or "imported"
+    source: str = "bundled"  # or "imported" (the reader's own), or "pack"
+    edition: int = 1  # a pack's newer edition of a resource replaces it
 
     @property
     def main_pillar(self) -> str:

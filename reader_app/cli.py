@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any, NoReturn, TextIO
 
-from reader_app import __version__, cli_backup, cli_export, cli_import, cli_notes, paths
+from reader_app import __version__, cli_backup, cli_export, cli_import, cli_notes, cli_pack, paths
 from reader_app.annotations import AnnotationError, AnnotationFilter, Annotations
 from reader_app.backups import BackupError
 from reader_app.catalog import KINDS, Resource
@@ -23,6 +23,8 @@ from reader_app.export.formats import ExportError
 from reader_app.importing import ImportRefused
 from reader_app.library import Filters, Library, UnknownResourceError
 from reader_app.manifest import ManifestError
+from reader_app.packs.export import PackExportError
+from reader_app.packs.unzip import PackError
 from reader_app.search.errors import IndexBusyError
 from reader_app.search.results import Hit
 from reader_app.store import StoreError, TagError
@@ -48,6 +50,8 @@ USER_ERRORS = (
     ExportError,
     IsADirectoryError,
     ImportRefused,
+    PackError,
+    PackExportError,
 )
 
 
@@ -110,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_export.add_parsers(sub)
     cli_import.add_parsers(sub)
     cli_backup.add_parsers(sub)
+    cli_pack.add_parser(sub, _Parser)
 
     p = sub.add_parser(
         "restore-backup", help="list the database's backups, or restore one (BACKUP)"
@@ -440,4 +445,5 @@ COMMANDS = {
     "import": cli_import.cmd_import,
     "edit": cli_import.cmd_edit,
     "remove": cli_import.cmd_remove,
+    "pack": cli_pack.cmd_pack,
 }

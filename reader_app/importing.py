@@ -92,28 +92,39 @@ def slug(title: str, sha256: str) -> str:
 
 
 def imported_resources(store: Store, data_dir: Path) -> list[Resource]:
+    """The reader's own documents and those installed from packs, oldest first."""
     rows = store.query(
-        """SELECT id, sha256, file, media_type, title, kind, pillars, pages, added
-           FROM imported_resources ORDER BY added"""
+        """SELECT id, sha256, file, media_type, title, kind, pillars, pages, added, source,
+                  collection, date, summary, source_url, label, alt_text, transcript, edition
+           FROM imported_resources ORDER BY added, id"""
     )
     return [
         Resource(
-            id=id_,
-            title=title,
-            kind=kind,
-            pillars=tuple(json.loads(pillars)),
-            collection=COLLECTION.id,
-            date=added[:10],
-            summary="",
-            source_url="",
-            file=str(data_dir / file),  # absolute: the catalog's root does not apply
-            sha256=sha,
-            pages=pages,
-            media_type=media_type,
-            source="imported",
+            id=row[0],
+            title=row[4],
+            kind=row[5],
+            pillars=tuple(json.loads(row[6])),
+            collection=row[10],
+            date=row[11] or row[8][:10],
+            summary=row[12],
+            source_url=row[13],
+            file=str(data_dir / row[2]),  # absolute: the catalog's root does not apply
+            sha256=row[1],
+            pages=row[7],
+            media_type=row[3],
+            label=row[14],
+            alt_text=row[15],
+            transcript=row[16],
+            source=row[9],
+            edition=row[17],
         )
-        for id_, sha, file, media_type, title, kind, pillars, pages, added in rows
+        for row in rows
     ]
+
+
+def pack_collections(store: Store) -> list[Collection]:
+    rows = store.query("SELECT id, title, date, url, description FROM pack_collections")
+    return [Collection(*row) for row in rows]
 
 
 Inspector = Callable[[str, str], Inspection]  # (path, password): run in a worker

@@ -117,14 +117,24 @@ class Library:
         self.store.close()
 
     def reload_catalog(self) -> None:
-        """The bundled collection with the reader's imported documents after it."""
+        """The bundled collection, with the newer editions packs brought in place of
+        their bundled ones, then the resources packs added and the reader's own."""
         if self.data_dir is None:
             return
         own = importing.imported_resources(self.store, self.data_dir)
-        collections = self.bundled.collections + ((importing.COLLECTION,) if own else ())
-        self.catalog = replace(
-            self.bundled, collections=collections, resources=self.bundled.resources + tuple(own)
+        replacing = {r.id: r for r in own if self.bundled.get(r.id) is not None}
+        resources = tuple(replacing.get(r.id, r) for r in self.bundled.resources) + tuple(
+            r for r in own if r.id not in replacing
         )
+        collections = list(self.bundled.collections)
+        known = {c.id for c in collections}
+        for collection in importing.pack_collections(self.store):
+            if collection.id not in known:
+                collections.append(collection)
+                known.add(collection.id)
+        if any(r.collection == importing.COLLECTION.id for r in own):
+            collections.append(importing.COLLECTION)
+        self.catalog = replace(self.bundled, collections=tuple(collections), resources=resources)
 
     def known_documents(self) -> dict[str, str]:
         """The SHA-256 of every document in the library (and of every imported file as
@@ -184,14 +194,22 @@ class Library:
         return results
 
     def prepare_import(
-        self, path: Path, password: str = "", inspector: importing.Inspector | None = None
+        self,
+        path: Path,
+        password: str = "",
+        inspector: importing.Inspector | None = None,
+        known: dict[str, str] | None = None,
     ) -> importing.Prepared:
         """Read a file to import (in a worker) and suggest its pillars, without adding
-        it: the GUI shows the reader the title and evidence first."""
+        it: the GUI shows the reader the title and evidence first.
+
+        The GUI calls this from a thread of its own, passing ``known`` (from
+        ``known_documents``, read in the GUI thread): the database's connection
+        belongs to the thread that opened it."""
         self._own_data_dir()
         return importing.prepare(
             path,
-            known=self.known_documents(),
+            known=self.known_documents() if known is None else known,
             pillars=self.bundled.pillars,
             inspector=inspector or _isolated_inspect,
             password=password,
@@ -227,7 +245,7 @@ class Library:
     ) -> Resource:
         """Change an imported document's title, kind or pillars (tags: ``add_tags``)."""
         resource = self.resource(resource_id)
-        if resource.source != "imported":
+        if resource.source == "bundled":
             raise importing.ImportRefused(
                 f"{resource.title} is part of the bundled collection and cannot be edited"
             )
@@ -239,7 +257,7 @@ class Library:
 
     def remove_resource(self, resource_id: str, keep_notes: bool = True) -> None:
         resource = self.resource(resource_id)
-        if resource.source != "imported" or self.data_dir is None:
+        if resource.source == "bundled" or self.data_dir is None:
             raise importing.ImportRefused(
                 f"{resource.title} is part of the bundled collection and cannot be removed"
             )

@@ -16,6 +16,15 @@ from reader_app.catalog import KINDS, Catalog, Collection, Pillar, Resource
 
 SCHEMA_VERSION = 1
 MEDIA_TYPES = ("application/pdf", "image/png", "image/jpeg")
+PACK_MEDIA_TYPES = (
+    "application/pdf",
+    "application/epub+zip",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/tiff",
+    "image/bmp",
+)
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -36,7 +45,7 @@ class ManifestError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
-class _Entry:
+class Entry:
     """Typed access to one table of the manifest, raising ManifestError on bad fields."""
 
     def __init__(self, file: Path, name: str, data: Any) -> None:
@@ -86,8 +95,10 @@ class _Entry:
             raise self.fail(field, f"'{value}' is not an http(s) URL")
         return value
 
-    def positive_int(self, field: str) -> int:
+    def positive_int(self, field: str, default: int | None = None) -> int:
         value = self.data.get(field)
+        if value is None and default is not None:
+            return default
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise self.fail(field, "must be a whole number of at least 1")
         return value
@@ -105,8 +116,8 @@ def load_manifest(path: Path) -> Catalog:
     if schema != SCHEMA_VERSION:
         raise ManifestError(path, f"schema {schema!r} is not supported (expected {SCHEMA_VERSION})")
     pillars = _load_pillars(path, raw.get("pillars"))
-    collections = _load_collections(path, raw.get("collections"))
-    resources = _load_resources(
+    collections = load_collections(path, raw.get("collections"))
+    resources = load_resources(
         path, raw.get("resources"), {p.id for p in pillars}, {c.id for c in collections}
     )
     return Catalog(path.parent, tuple(pillars), tuple(collections), tuple(resources))
@@ -118,7 +129,7 @@ def _tables(file: Path, value: Any, name: str) -> list[Any]:
     return value
 
 
-def _check_unique(file: Path, entry: _Entry, seen: set[str], value: str) -> None:
+def _check_unique(file: Path, entry: Entry, seen: set[str], value: str) -> None:
     if value in seen:
         raise ManifestError(file, f"duplicate id '{value}'", entry.name, "id")
     seen.add(value)
@@ -127,7 +138,7 @@ def _check_unique(file: Path, entry: _Entry, seen: set[str], value: str) -> None
 def _load_pillars(file: Path, value: Any) -> list[Pillar]:
     pillars, seen = [], set()
     for i, data in enumerate(_tables(file, value, "pillars")):
-        e = _Entry(file, f"pillars[{i}]", data)
+        e = Entry(file, f"pillars[{i}]", data)
         pillar = Pillar(
             id=e.text("id", pattern=_ID),
             name=e.text("name"),
@@ -141,15 +152,15 @@ def _load_pillars(file: Path, value: Any) -> list[Pillar]:
     return pillars
 
 
-def _load_collections(file: Path, value: Any) -> list[Collection]:
+def load_collections(file: Path, value: Any, *, url_required: bool = True) -> list[Collection]:
     collections, seen = [], set()
     for i, data in enumerate(_tables(file, value, "collections")):
-        e = _Entry(file, f"collections[{i}]", data)
+        e = Entry(file, f"collections[{i}]", data)
         collection = Collection(
             id=e.text("id", pattern=_ID),
             title=e.text("title"),
             date=e.text("date", pattern=_DATE),
-            url=e.url("url"),
+            url=e.url("url") if url_required or e.data.get("url") else "",
             description=e.text("description"),
         )
         _check_unique(file, e, seen, collection.id)
@@ -157,13 +168,21 @@ def _load_collections(file: Path, value: Any) -> list[Collection]:
     return collections
 
 
-def _load_resources(
-    file: Path, value: Any, pillar_ids: set[str], collection_ids: set[str]
+def load_resources(
+    file: Path,
+    value: Any,
+    pillar_ids: set[str],
+    collection_ids: set[str],
+    *,
+    from_pack: bool = False,
 ) -> list[Resource]:
+    """The resources of a manifest; ``from_pack`` allows what a pack may hold and the
+    bundled collection may not: the reader's own documents, with no summary or source."""
+    media_types = PACK_MEDIA_TYPES if from_pack else MEDIA_TYPES
     resources, seen = [], set()
     for i, data in enumerate(_tables(file, value, "resources")):
         rid = data.get("id") if isinstance(data, dict) else None
-        e = _Entry(file, f"resources[{i}]" + (f" ('{rid}')" if isinstance(rid, str) else ""), data)
+        e = Entry(file, f"resources[{i}]" + (f" ('{rid}')" if isinstance(rid, str) else ""), data)
         pillars = e.text_list("pillars")
         for p in pillars:
             if p not in pillar_ids:
@@ -173,7 +192,7 @@ def _load_resources(
         collection = e.text("collection")
         if collection not in collection_ids:
             raise e.fail("collection", f"unknown collection '{collection}'")
-        media_type = e.choice("media_type", MEDIA_TYPES)
+        media_type = e.choice("media_type", media_types)
         resource = Resource(
             id=e.text("id", pattern=_ID),
             title=e.text("title"),
@@ -181,22 +200,23 @@ def _load_resources(
             pillars=pillars,
             collection=collection,
             date=e.text("date", pattern=_DATE),
-            summary=e.text("summary"),
-            source_url=e.url("source_url"),
+            summary=e.text("summary", required=not from_pack),
+            source_url=e.url("source_url") if not from_pack or data.get("source_url") else "",
             file=_relative_file(e),
             sha256=e.text("sha256", pattern=_SHA256),
             pages=e.positive_int("pages"),
             media_type=media_type,
-            label=e.text("label"),
-            alt_text=e.text("alt_text", required=media_type.startswith("image/")),
+            label=e.text("label", required=not from_pack),
+            alt_text=e.text("alt_text", required=media_type.startswith("image/") and not from_pack),
             transcript=e.text("transcript", required=False),
+            edition=e.positive_int("edition", default=1),
         )
         _check_unique(file, e, seen, resource.id)
         resources.append(resource)
     return resources
 
 
-def _relative_file(e: _Entry) -> str:
+def _relative_file(e: Entry) -> str:
     value = e.text("file")
     pure = PurePosixPath(value)
     if pure.is_absolute() or ".." in pure.parts or "\\" in value or ":" in value:

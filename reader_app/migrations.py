@@ -82,6 +82,29 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX imported_by_original ON imported_resources(original_sha256)",
     ),
+    # 5: resources installed from resource packs: the details a pack gives, its edition,
+    # and the collections packs bring. A pack's resource with a bundled id replaces it.
+    (
+        """ALTER TABLE imported_resources ADD COLUMN source TEXT NOT NULL DEFAULT 'imported'
+            CHECK (source IN ('imported', 'pack'))""",
+        "ALTER TABLE imported_resources ADD COLUMN collection TEXT NOT NULL DEFAULT 'imported'",
+        "ALTER TABLE imported_resources ADD COLUMN date TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE imported_resources ADD COLUMN summary TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE imported_resources ADD COLUMN source_url TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE imported_resources ADD COLUMN label TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE imported_resources ADD COLUMN alt_text TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE imported_resources ADD COLUMN transcript TEXT NOT NULL DEFAULT ''",
+        """ALTER TABLE imported_resources ADD COLUMN edition INTEGER NOT NULL DEFAULT 1
+            CHECK (edition >= 1)""",
+        "ALTER TABLE imported_resources ADD COLUMN pack TEXT NOT NULL DEFAULT ''",
+        """CREATE TABLE pack_collections (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            date TEXT NOT NULL,
+            url TEXT NOT NULL,
+            description TEXT NOT NULL
+        )""",
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

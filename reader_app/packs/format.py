@@ -1,0 +1,157 @@
+"""The resource pack format: a zip holding ``pack.toml``, the files it lists (each with
+its SHA-256) and, optionally, notes as W3C Web Annotations.
+
+``pack.toml`` reads like the bundled ``collection.toml``, without the pillars (a pack
+files its resources under the app's four) and with what a pack needs besides::
+
+    format = "resource-reader-pack"
+    schema = 1
+    title = "Resilience and regeneration, 2023 update"
+    created = "2026-11-30T12:00:00Z"
+    notes = "notes.jsonld"            # optional
+    notes_sha256 = "…"                # with notes
+
+    [[collections]]                   # new collections; known ones may be used unlisted
+    …
+    [[resources]]                     # as in collection.toml, plus edition (default 1)
+    file = "files/<id>.pdf"
+    sha256 = "…"
+    edition = 2
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Collection as Ids
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from reader_app.catalog import Collection, Resource
+from reader_app.manifest import (
+    Entry,
+    ManifestError,
+    dump_manifest,
+    load_collections,
+    load_resources,
+)
+from reader_app.packs.unzip import PackError
+
+MANIFEST = "pack.toml"
+NOTES = "notes.jsonld"
+FORMAT = "resource-reader-pack"
+SCHEMA = 1
+SUFFIX = ".rrpack"  # a zip; registered with the desktop as application/x-resource-reader-pack
+FILES = "files/"
+
+
+@dataclass(frozen=True)
+class PackManifest:
+    title: str
+    created: str
+    collections: tuple[Collection, ...]  # those the pack defines
+    resources: tuple[Resource, ...]  # ``file`` is the entry's name in the pack
+    notes: str = ""  # the notes entry's name, if the pack has notes
+    notes_sha256: str = ""
+
+    def expected(self) -> dict[str, str]:
+        """Every file entry of the pack -> its SHA-256, as ``safe_extract`` checks them."""
+        listed = {r.file: r.sha256 for r in self.resources}
+        if self.notes:
+            listed[self.notes] = self.notes_sha256
+        return listed
+
+
+def parse(data: bytes, pillar_ids: Ids[str], collection_ids: Ids[str]) -> PackManifest:
+    """Read and check a pack's manifest; ``collection_ids`` are those the library has
+    already. Raises PackError saying what is wrong and where."""
+    file = Path(MANIFEST)
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PackError(f"{MANIFEST} is not valid TOML ({exc})") from None
+    try:
+        return _parse(file, raw, set(pillar_ids), set(collection_ids))
+    except ManifestError as exc:
+        raise PackError(str(exc)) from None
+
+
+def _parse(file: Path, raw: dict[str, Any], pillar_ids: set[str], known: set[str]) -> PackManifest:
+    top = Entry(file, "", raw)
+    if raw.get("format") != FORMAT:
+        raise top.fail("format", f"must be {FORMAT!r}: this is not a resource pack")
+    if raw.get("schema") != SCHEMA:
+        raise top.fail(
+            "schema", f"{raw.get('schema')!r} is not supported (this app reads {SCHEMA})"
+        )
+    collections = (
+        load_collections(file, raw["collections"], url_required=False)
+        if "collections" in raw
+        else []
+    )
+    resources = load_resources(
+        file,
+        raw.get("resources"),
+        pillar_ids,
+        known | {c.id for c in collections},
+        from_pack=True,
+    )
+    files: set[str] = set()
+    for r in resources:
+        name = PurePosixPath(r.file)
+        if r.file in files:
+            raise ManifestError(file, f"{r.file!r} is listed twice", f"resource '{r.id}'", "file")
+        if not r.file.startswith(FILES) or len(name.parts) != 2:
+            raise ManifestError(
+                file, f"{r.file!r} must be a file in {FILES}", f"resource '{r.id}'", "file"
+            )
+        files.add(r.file)
+    notes = top.text("notes", required=False)
+    notes_sha256 = ""
+    if notes:
+        if notes != NOTES:
+            raise top.fail("notes", f"must be {NOTES!r}")
+        notes_sha256 = top.text("notes_sha256")
+        if len(notes_sha256) != 64 or not all(c in "0123456789abcdef" for c in notes_sha256):
+            raise top.fail("notes_sha256", "is not a SHA-256 in hex")
+    return PackManifest(
+        title=top.text("title"),
+        created=top.text("created", required=False),
+        collections=tuple(collections),
+        resources=tuple(resources),
+        notes=notes,
+        notes_sha256=notes_sha256,
+    )
+
+
+RESOURCE_FIELDS = (
+    "id", "title", "kind", "pillars", "collection", "date", "summary", "source_url",
+    "file", "sha256", "pages", "media_type", "label", "alt_text", "transcript", "edition",
+)  # fmt: skip
+
+
+def render(manifest: PackManifest) -> str:
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "schema": SCHEMA,
+        "title": manifest.title,
+        "created": manifest.created,
+    }
+    if manifest.notes:
+        data["notes"] = manifest.notes
+        data["notes_sha256"] = manifest.notes_sha256
+    if manifest.collections:
+        data["collections"] = [
+            {"id": c.id, "title": c.title, "date": c.date, "url": c.url,
+             "description": c.description}
+            for c in manifest.collections
+        ]  # fmt: skip
+    data["resources"] = [
+        {
+            name: list(value) if isinstance(value := getattr(r, name), tuple) else value
+            for name in RESOURCE_FIELDS
+            if getattr(r, name) != "" or name in ("summary",)
+        }
+        for r in manifest.resources
+    ]
+    return dump_manifest(data, header="A Resource Reader pack: see reader-app pack --help")

@@ -1,0 +1,356 @@
+"""Installing a resource pack: what it adds, which editions it replaces, what changed.
+
+The whole pack is checked before anything is written (``unzip``), then unpacked into a
+staging folder inside the data folder, every document is opened in a worker (a
+hostile file may crash the worker, never the app), the files are moved into place and
+the rows written in one transaction. Notes made on a replaced edition are re-anchored
+in the new one, and a pack's shared notes are taken in last.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reader_app import importing
+from reader_app.annotations import Annotations
+from reader_app.catalog import Resource
+from reader_app.documents import Inspection, inspect
+from reader_app.packs import format as pack_format
+from reader_app.packs.unzip import Limits, read_entry, safe_extract
+from reader_app.reanchor import ReanchorReport, apply_placements, plan_reanchor
+from reader_app.store import now
+from reader_app.worker import WorkerPool, run_isolated
+
+if TYPE_CHECKING:
+    from reader_app.library import Library
+
+log = logging.getLogger(__name__)
+
+STAGING = ".pack-staging"  # in the data folder: same file system as files/, for renames
+STALE_STAGING_SECONDS = 24 * 3600
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass
+class PackItem:
+    """One resource of a pack and what installing it does (or did)."""
+
+    resource_id: str
+    title: str
+    status: str  # added, updated, unchanged, skipped or error
+    detail: str = ""
+    old_edition: int | None = None
+    new_edition: int | None = None
+    changes: list[str] = field(default_factory=list)
+    reanchored: ReanchorReport | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "resource_id": self.resource_id,
+            "title": self.title,
+            "status": self.status,
+        }
+        if self.detail:
+            data["detail"] = self.detail
+        if self.old_edition is not None:
+            data["old_edition"] = self.old_edition
+        if self.new_edition is not None:
+            data["new_edition"] = self.new_edition
+        if self.changes:
+            data["changes"] = self.changes
+        if self.reanchored is not None:
+            counts = self.reanchored.to_dict()
+            data["notes"] = {k: counts[k] for k in ("placed", "moved", "kept", "orphaned")}
+        return data
+
+
+@dataclass
+class PackReport:
+    pack: str
+    title: str
+    dry_run: bool
+    items: list[PackItem] = field(default_factory=list)
+    notes: dict[str, Any] | None = None  # the shared notes taken in (w3c.ImportReport)
+
+    def count(self, status: str) -> int:
+        return sum(1 for item in self.items if item.status == status)
+
+    @property
+    def changed(self) -> bool:
+        return any(i.status in ("added", "updated") for i in self.items) or bool(
+            self.notes and self.notes.get("imported")
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pack": self.pack,
+            "title": self.title,
+            "dry_run": self.dry_run,
+            "counts": {
+                s: self.count(s) for s in ("added", "updated", "unchanged", "skipped", "error")
+            },
+            "resources": [item.to_dict() for item in self.items],
+            "notes": self.notes,
+        }
+
+
+def read_manifest(
+    library: Library, path: Path, limits: Limits = DEFAULT_LIMITS
+) -> pack_format.PackManifest:
+    """Check the whole pack and read its manifest, writing nothing."""
+    raw = read_entry(path, pack_format.MANIFEST, limits=limits)
+    known = {c.id for c in library.catalog.collections} | {importing.COLLECTION.id}
+    return pack_format.parse(raw, [p.id for p in library.bundled.pillars], known)
+
+
+def plan(library: Library, manifest: pack_format.PackManifest) -> list[PackItem]:
+    """What installing each resource would do, judged against the library as it is."""
+    by_sha = library.known_documents()
+    items = []
+    for new in manifest.resources:
+        old = library.catalog.get(new.id)
+        item = PackItem(new.id, new.title, "added", new_edition=new.edition)
+        if old is None:
+            holder = by_sha.get(new.sha256)
+            if holder is not None:
+                item.status = "skipped"
+                item.detail = f"the same document is already in the library as {holder}"
+            items.append(item)
+            continue
+        item.old_edition = old.edition
+        item.changes = _changes(old, new)
+        newer = (new.edition, new.date) > (old.edition, old.date)
+        if not newer:
+            if old.sha256 == new.sha256 and not item.changes:
+                item.status, item.detail = "unchanged", "already in the library"
+            else:
+                item.status = "skipped"
+                item.detail = (
+                    f"the library has edition {old.edition} ({old.date or 'undated'}); "
+                    f"the pack's edition {new.edition} ({new.date or 'undated'}) is not newer"
+                )
+                item.changes = []
+        elif old.sha256 != new.sha256 and by_sha.get(new.sha256, new.id) != new.id:
+            item.status = "skipped"
+            item.detail = f"its new file is already in the library as {by_sha[new.sha256]}"
+            item.changes = []
+        else:
+            item.status = "updated"
+        items.append(item)
+    return items
+
+
+def _changes(old: Resource, new: Resource) -> list[str]:
+    changes = []
+    if old.sha256 != new.sha256:
+        pages = f" ({old.pages} → {new.pages} pages)" if old.pages != new.pages else ""
+        changes.append(f"new document file{pages}")
+    if old.title != new.title:
+        changes.append(f"title: {old.title!r} → {new.title!r}")
+    if old.pillars != new.pillars:
+        changes.append(f"pillars: {', '.join(old.pillars)} → {', '.join(new.pillars)}")
+    for name in ("kind", "date", "collection"):
+        if getattr(old, name) != getattr(new, name):
+            changes.append(f"{name}: {getattr(old, name)} → {getattr(new, name)}")
+    if old.summary != new.summary and new.summary:
+        changes.append("summary rewritten")
+    return changes
+
+
+def install_pack(
+    library: Library,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> PackReport:
+    """Install the pack at ``path`` (or, with ``dry_run``, say what installing would do).
+    Raises PackError, writing nothing, for a pack that is unsafe or malformed."""
+    data_dir = library.data_dir
+    if data_dir is None:
+        raise RuntimeError("this library has no data folder to install packs into")
+    path = Path(path)
+    manifest = read_manifest(library, path, limits)
+    report = PackReport(str(path), manifest.title, dry_run, plan(library, manifest))
+    if dry_run:
+        if manifest.notes:
+            report.notes = {"in_pack": True}
+        return report
+    staging_root = data_dir / STAGING
+    staging_root.mkdir(parents=True, exist_ok=True)
+    _clear_stale(staging_root)
+    workspace = Path(tempfile.mkdtemp(dir=staging_root))
+    try:
+        unpacked = workspace / "pack"
+        safe_extract(path, unpacked, limits, manifest.expected(), unhashed={pack_format.MANIFEST})
+        wanted = [i for i in report.items if i.status in ("added", "updated")]
+        resources = {r.id: r for r in manifest.resources}
+        checked = _check_documents(unpacked, [resources[i.resource_id] for i in wanted], wanted)
+        replaced = _store(library, data_dir, unpacked, manifest, checked)
+        library.reload_catalog()
+        _remove_unused_files(library, data_dir, replaced)
+        for item in wanted:
+            if item.status == "updated":
+                item.reanchored = reanchor(library, item.resource_id)
+        if manifest.notes:
+            from reader_app.export import w3c
+
+            report.notes = w3c.import_notes(library, unpacked / manifest.notes).to_dict()
+    finally:
+        shutil.rmtree(workspace, ignore_errors=True)
+    return report
+
+
+def _check_documents(
+    folder: Path, resources: list[Resource], items: list[PackItem]
+) -> dict[str, int]:
+    """Open every document in a worker: one that is not what the manifest says, or that
+    cannot be read, is left out (and reported). Returns the good ones' ids -> pages."""
+    jobs, good = [], {}
+    for resource, item in zip(resources, items, strict=True):
+        file = folder / resource.file
+        with file.open("rb") as f:
+            kind = importing.sniff(f.read(1024))
+        if kind != resource.media_type:
+            item.status = "error"
+            item.detail = f"{resource.file} is not {resource.media_type}, whatever the pack says"
+            continue
+        jobs.append((resource, item, str(file)))
+    if not jobs:
+        return good
+    with WorkerPool(size=min(2, len(jobs))) as pool:
+        for index, outcome in pool.map_unordered(inspect, [(f, "") for _r, _i, f in jobs]):
+            resource, item, _file = jobs[index]
+            if isinstance(outcome, BaseException):
+                item.status = "error"
+                item.detail = f"{resource.file} could not be read: {outcome}"
+            elif isinstance(outcome, Inspection):
+                good[resource.id] = outcome.pages
+    return good
+
+
+def _store(
+    library: Library,
+    data_dir: Path,
+    unpacked: Path,
+    manifest: pack_format.PackManifest,
+    checked: dict[str, int],
+) -> list[str]:
+    """Move the checked files into files/ (first), then write every row in one
+    transaction. Returns the files the replaced rows named."""
+    placed: list[tuple[Resource, int, str]] = []
+    for resource in manifest.resources:
+        if resource.id not in checked:
+            continue
+        extension = importing.EXTENSIONS[resource.media_type]
+        relative = f"{importing.FILES}/{resource.sha256}.{extension}"
+        target = data_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            os.replace(unpacked / resource.file, target)
+        placed.append((resource, checked[resource.id], relative))
+    if placed:
+        _fsync(data_dir / importing.FILES)
+    store = library.store
+    replaced: list[str] = []
+    with store.transaction():
+        used = {c.id for c in manifest.collections if _used(c.id, manifest)}
+        for c in manifest.collections:
+            if c.id in used and library.bundled.collection(c.id) is None:
+                if c.id == importing.COLLECTION.id:
+                    continue  # the reader's own documents: listed under "My documents"
+                store.query(
+                    """INSERT OR REPLACE INTO pack_collections(id, title, date, url, description)
+                       VALUES (?, ?, ?, ?, ?)""",
+                    (c.id, c.title, c.date, c.url, c.description),
+                )
+        for resource, pages, relative in placed:
+            old = store.query("SELECT file FROM imported_resources WHERE id = ?", (resource.id,))
+            if old:
+                replaced.append(old[0][0])
+                store.query("DELETE FROM imported_resources WHERE id = ?", (resource.id,))
+            store.query(
+                """INSERT INTO imported_resources(id, sha256, original_sha256, file,
+                       media_type, title, kind, pillars, pages, original_name, added, source,
+                       collection, date, summary, source_url, label, alt_text, transcript,
+                       edition, pack)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pack', ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    resource.id,
+                    resource.sha256,
+                    resource.sha256,
+                    relative,
+                    resource.media_type,
+                    resource.title,
+                    resource.kind,
+                    json.dumps(list(resource.pillars)),
+                    pages,
+                    Path(resource.file).name,
+                    now(),
+                    resource.collection,
+                    resource.date,
+                    resource.summary,
+                    resource.source_url,
+                    resource.label,
+                    resource.alt_text,
+                    resource.transcript,
+                    resource.edition,
+                    manifest.title[:300],
+                ),
+            )
+    return replaced
+
+
+def _used(collection_id: str, manifest: pack_format.PackManifest) -> bool:
+    return any(r.collection == collection_id for r in manifest.resources)
+
+
+def _remove_unused_files(library: Library, data_dir: Path, files: list[str]) -> None:
+    """Delete the files of replaced editions no row names any more (after the commit:
+    never a row without its file)."""
+    still = {row[0] for row in library.store.query("SELECT file FROM imported_resources")}
+    for relative in files:
+        if relative not in still:
+            (data_dir / relative).unlink(missing_ok=True)
+
+
+def reanchor(library: Library, resource_id: str) -> ReanchorReport:
+    """Place the notes made on an earlier version of a resource in its current one
+    (the text is searched in a worker)."""
+    resource = library.resource(resource_id)
+    notes = Annotations(library.store)
+    stale = notes.stale(resource.id, resource.sha256)
+    if not stale:
+        return ReanchorReport()
+    path = str(library.catalog.path_of(resource))
+    placements = run_isolated(plan_reanchor, path, stale, timeout=120)
+    return apply_placements(notes, placements, resource.sha256)
+
+
+def _clear_stale(staging_root: Path) -> None:
+    """Remove what an interrupted install left (a killed process cannot clean up)."""
+    cutoff = time.time() - STALE_STAGING_SECONDS
+    for entry in staging_root.iterdir():
+        try:
+            if entry.stat().st_mtime < cutoff:
+                shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _fsync(folder: Path) -> None:
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
