@@ -17,6 +17,10 @@ class DocumentError(RuntimeError):
     """A file PyMuPDF cannot open or read, with a message for the user."""
 
 
+class PasswordError(DocumentError):
+    """An encrypted PDF given no password, or the wrong one: ask the reader for it."""
+
+
 @dataclass
 class OutlineEntry:
     level: int
@@ -401,9 +405,9 @@ def inspect(path: str | Path, password: str = "") -> Inspection:
         data = None
         if doc.needs_pass:
             if not password:
-                raise DocumentError(f"{name} is encrypted: give its password")
+                raise PasswordError(f"{name} is encrypted: give its password")
             if not doc.authenticate(password):
-                raise DocumentError(f"{name}: the password is not right")
+                raise PasswordError(f"{name}: the password is not right")
             data = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_NONE)
         if doc.page_count == 0:
             raise DocumentError(f"{name} has no pages")
