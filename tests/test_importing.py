@@ -4,7 +4,9 @@ searchable at once; bad files refused with a reason while the good ones go in.""
 import hashlib
 import json
 import re
+import shutil
 import zipfile
+from pathlib import Path
 
 import pymupdf
 import pytest
@@ -215,3 +217,105 @@ def test_the_command_line_reports_each_path(capsys, library, tmp_path) -> None:
     assert code == 0 and json.loads(out)[0]["status"] == "duplicate"
     code, out, _err = run(capsys, "remove", report[0]["resource_id"], "--json")
     assert code == 0 and json.loads(out)["notes_kept"] is True
+
+
+def test_pillars_are_suggested_from_the_text_when_none_are_given(capsys, library, tmp_path) -> None:
+    from test_cli import run
+
+    paper = make_pdf(
+        tmp_path / "continuity.pdf",
+        heading="Cyber resilience and emergency continuity",
+        body="Preparedness for disruption: cyber security, continuity plans, resilience.",
+    )
+    blank = make_pdf(tmp_path / "blank.pdf", heading="Minutes", body="Apologies were received.")
+    code, out, _err = run(capsys, "import", str(paper), str(blank), "--json")
+    report = json.loads(out)
+    assert code == 1 and [r["status"] for r in report] == ["imported", "error"]
+    library.reload_catalog()  # the command line imported through its own connection
+    assert library.resource(report[0]["resource_id"]).pillars[0] == "resilient"
+    assert "pillars suggested from its text: resilient" in report[0]["notices"][0]
+    assert "no pillar could be suggested" in report[1]["error"]
+    assert "--pillar" in report[1]["error"]
+
+
+def test_prepare_shows_the_evidence_before_anything_is_written(library, tmp_path) -> None:
+    paper = make_pdf(
+        tmp_path / "hubs.pdf",
+        heading="Neighbourhood hubs",
+        body="Community partnerships with the voluntary sector and mutual aid groups.",
+    )
+    prepared = library.prepare_import(paper)
+    assert prepared.title == "Neighbourhood hubs" and prepared.duplicate_of is None
+    assert prepared.suggested_pillars[0] == "renew"
+    renew = next(s for s in prepared.scores if s.pillar_id == "renew")
+    assert {"community", "partnerships", "voluntary sector", "mutual aid"} <= {
+        term.casefold() for term, _n in renew.terms
+    }
+    assert renew.passages and renew.passages[0].page == 1
+    assert library.catalog.resources == library.bundled.resources  # nothing added yet
+    assert not (library.data_dir / "files").exists()
+
+    rid = library.commit_import(
+        prepared, pillars=("renew", "reset"), title="Our hubs", kind="case-study", tags=("ours",)
+    )
+    resource = library.resource(rid)
+    assert (resource.title, resource.kind, resource.pillars) == (
+        "Our hubs",
+        "case-study",
+        ("renew", "reset"),
+    )
+    assert library.store.tags_of(rid) == ["ours"]
+    again = library.prepare_import(paper)
+    assert again.duplicate_of == rid
+    assert library.commit_import(again, pillars=("renew",)) == rid
+
+
+def test_imported_documents_can_be_edited_and_bundled_ones_cannot(
+    capsys, library, tmp_path
+) -> None:
+    from test_cli import run
+
+    (result,) = library.import_files([make_pdf(tmp_path / "a.pdf")], pillars=("renew",))
+    rid = result.resource_id
+    code, out, _err = run(
+        capsys, "edit", rid, "--title", "Digital inclusion, 2025", "--kind", "guide",
+        "--pillar", "reform", "--pillar", "renew", "--json",
+    )  # fmt: skip
+    shown = json.loads(out)
+    assert code == 0
+    assert (shown["title"], shown["kind"], shown["pillars"]) == (
+        "Digital inclusion, 2025",
+        "guide",
+        ["reform", "renew"],
+    )
+    code, _out, err = run(capsys, "edit", rid, "--title", "   ")
+    assert code == 1 and "a title cannot be empty" in err
+    code, _out, err = run(capsys, "edit", rid, "--pillar", "rethink")
+    assert code == 1 and "no pillar 'rethink'" in err
+    code, _out, err = run(capsys, "edit", "reset-pillar", "--title", "Mine now")
+    assert code == 1 and "cannot be edited" in err
+    code, _out, err = run(capsys, "remove", "reset-pillar")
+    assert code == 1 and "cannot be removed" in err
+
+
+def test_backup_and_restore_from_the_command_line(capsys, library, tmp_path, data_dir) -> None:
+    from test_cli import run
+
+    (result,) = library.import_files([make_pdf(tmp_path / "a.pdf")], pillars=("renew",))
+    library.store.add_tags("reset-pillar", ["before"])
+    library.close()
+    archive = tmp_path / "out" / "library.zip"
+    code, out, _err = run(capsys, "backup", "-o", str(archive), "--json")
+    assert code == 0 and json.loads(out)["files"] == 1
+
+    shutil.rmtree(data_dir)
+    code, out, _err = run(capsys, "restore", str(archive))
+    assert code == 0 and "restored the library" in out
+    code, out, _err = run(capsys, "list", "--tag", "before", "--json")
+    assert [r["id"] for r in json.loads(out)] == ["reset-pillar"]
+    code, out, _err = run(capsys, "show", result.resource_id, "--json")
+    assert code == 0 and Path(json.loads(out)["path"]).is_file()
+
+    (tmp_path / "junk.zip").write_bytes(b"junk")
+    code, _out, err = run(capsys, "restore", str(tmp_path / "junk.zip"))
+    assert code == 1 and err.startswith("reader-app: error:")
