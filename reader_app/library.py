@@ -300,6 +300,7 @@ class Library:
             "pages": resource.pages,
             "tags": tags if tags is not None else self.store.tags_of(resource.id),
             "source": resource.source,
+            "edition": resource.edition,
             "summary": resource.summary,
             "label": resource.label,
             "source_url": resource.source_url,

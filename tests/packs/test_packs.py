@@ -183,6 +183,8 @@ def test_a_newer_edition_replaces_the_bundled_one_and_moves_the_notes(
     try:
         resource = reopened.resource("reset-pillar")
         assert (resource.sha256, resource.edition, resource.source) == (sha(new), 2, "pack")
+        described = reopened.describe(resource)
+        assert (described["edition"], described["source"]) == (2, "pack")
         assert [r.id for r in reopened.catalog.resources].index("reset-pillar") == [
             r.id for r in reopened.bundled.resources
         ].index("reset-pillar")  # in its place in the collection, not at the end
