@@ -1,0 +1,333 @@
+"""Review of resource packs: what a pack may overwrite or delete (nothing of the reader's,
+nothing shared, nothing bundled), what is left when an install fails part way, what a
+pack's text may do to a terminal, how editions and dates compare, and exports that
+install again (here and elsewhere) without holding whole files in memory."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import tracemalloc
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pymupdf
+import pytest
+
+from reader_app import importing, paths
+from reader_app.annotations import Annotations
+from reader_app.library import Library
+from reader_app.manifest import dump_manifest
+from reader_app.migrations import LATEST_VERSION, MIGRATIONS
+from reader_app.packs import format as pack_format
+from reader_app.packs.export import export_pack
+from reader_app.packs.install import STAGING, install_pack
+from reader_app.store import Store
+from tests.repo_paths import REPO
+
+PAPERS = {
+    "id": "council-papers",
+    "title": "Council papers",
+    "date": "2023",
+    "url": "https://example.org/papers",
+    "description": "Papers from a council",
+}
+
+
+def open_library(folder: Path) -> Library:
+    return Library.open(paths.resolve(str(folder)), backup=False)
+
+
+@pytest.fixture
+def library(data_dir: Path):
+    lib = open_library(data_dir)
+    yield lib
+    lib.close()
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def pdf_bytes(text: str) -> bytes:
+    doc = pymupdf.open()
+    doc.new_page().insert_textbox(pymupdf.Rect(72, 72, 520, 770), text, fontsize=11)
+    data = doc.tobytes()
+    doc.close()
+    return data
+
+
+def entry(rid: str, data: bytes, **fields: Any) -> dict[str, Any]:
+    values = {
+        "id": rid,
+        "title": f"Resource {rid}",
+        "kind": "briefing",
+        "pillars": ["reset"],
+        "collection": "council-papers",
+        "date": "2023-05-01",
+        "summary": "A test document.",
+        "file": f"files/{rid}.pdf",
+        "sha256": sha(data),
+        "pages": 1,
+        "media_type": "application/pdf",
+    }
+    values.update(fields)
+    return values
+
+
+def make_pack(
+    path: Path,
+    resources: list[tuple[dict[str, Any], bytes]],
+    collections: list[dict[str, Any]] | None = None,
+    extra: dict[str, bytes] | None = None,
+    **top: Any,
+) -> Path:
+    manifest = {
+        "format": pack_format.FORMAT,
+        "schema": pack_format.SCHEMA,
+        "title": "Test pack",
+        "created": "2026-11-30T12:00:00Z",
+        **top,
+        "collections": [PAPERS] if collections is None else collections,
+        "resources": [e for e, _ in resources],
+    }
+    if not manifest["collections"]:
+        del manifest["collections"]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(pack_format.MANIFEST, dump_manifest(manifest))
+        for e, data in resources:
+            zf.writestr(e["file"], data)
+        for name, data in (extra or {}).items():
+            zf.writestr(name, data)
+    return path
+
+
+def state(data_dir: Path) -> tuple[Any, ...]:
+    """Rows, collections, notes, files and staging leftovers: what a refused pack keeps."""
+    db = sqlite3.connect(paths.resolve(str(data_dir)).database)
+    try:
+        rows = db.execute("SELECT * FROM imported_resources ORDER BY id").fetchall()
+        collections = db.execute("SELECT * FROM pack_collections ORDER BY id").fetchall()
+        notes = db.execute("SELECT * FROM annotations ORDER BY id").fetchall()
+    finally:
+        db.close()
+    files = data_dir / importing.FILES
+    names = sorted(p.name for p in files.iterdir()) if files.exists() else []
+    staging = data_dir / STAGING
+    leftovers = sorted(p.name for p in staging.iterdir()) if staging.exists() else []
+    return rows, collections, notes, names, leftovers
+
+
+def import_own(library: Library, folder: Path, text: str) -> str:
+    """A document of the reader's own, as ``reader-app import`` adds it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    source = folder / "mine.pdf"
+    source.write_bytes(pdf_bytes(text))
+    (result,) = library.import_files([source], pillars=("resilient",))
+    assert result.status == "imported", result.error
+    assert result.resource_id is not None
+    return result.resource_id
+
+
+# What a pack may overwrite or delete
+
+
+def test_a_pack_never_writes_into_or_deletes_from_the_bundled_folder(
+    library: Library, data_dir: Path, tmp_path: Path
+) -> None:
+    bundled = REPO / "resources"
+    before = {p: p.stat().st_mtime_ns for p in bundled.rglob("*") if p.is_file()}
+    reset = library.resource("reset-pillar")
+    first = pdf_bytes("Reset, second edition")
+    second = pdf_bytes("Reset, third edition")
+    for edition, data in ((2, first), (3, second)):
+        fields = {"edition": edition, "collection": reset.collection, "pillars": ["reset"]}
+        e = entry("reset-pillar", data, **fields)
+        pack = make_pack(tmp_path / f"e{edition}.rrpack", [(e, data)], collections=[])
+        assert [i.status for i in install_pack(library, pack).items] == ["updated"]
+    # The second edition's file went when the third replaced it; the bundled one stays.
+    assert state(data_dir)[3] == [f"{sha(second)}.pdf"]
+    library.remove_resource("reset-pillar")
+    assert library.resource("reset-pillar").sha256 == reset.sha256
+    assert {p: p.stat().st_mtime_ns for p in bundled.rglob("*") if p.is_file()} == before
+
+
+# Failures part way
+
+
+def test_files_left_by_a_killed_install_are_ignored_then_reused(
+    library: Library, data_dir: Path, tmp_path: Path
+) -> None:
+    """A process killed after moving files and before the commit leaves them in files/
+    with no row: nothing lists them, and the next install or import takes them over."""
+    paper = pdf_bytes("A paper moved in just before the power went")
+    orphan = data_dir / importing.FILES / f"{sha(paper)}.pdf"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(paper)
+    library.reload_catalog()
+    assert all(r.sha256 != sha(paper) for r in library.catalog.resources)
+    assert sha(paper) not in library.known_documents()
+
+    pack = make_pack(tmp_path / "k.rrpack", [(entry("paper", paper), paper)])
+    assert [i.status for i in install_pack(library, pack).items] == ["added"]
+    assert state(data_dir)[3] == [orphan.name]
+    assert library.catalog.path_of(library.resource("paper")).read_bytes() == paper
+
+
+# Text from a pack on a terminal
+
+
+HOSTILE = "Flood plan\x1b]0;owned\x07\x1b[2J\x9b31m\nrm -rf ~\u202eevil\r" + "x" * 5000
+
+
+# Collections the library has already
+
+
+def test_a_pack_cannot_rename_a_bundled_collection_or_my_documents(
+    library: Library, data_dir: Path, tmp_path: Path
+) -> None:
+    bundled = library.catalog.collections[0]
+    own = pdf_bytes("Shared into My documents")
+    extra = pdf_bytes("A new paper in a bundled collection")
+    pack = make_pack(
+        tmp_path / "c.rrpack",
+        [
+            (entry("shared-doc", own, collection="imported"), own),
+            (entry("extra-paper", extra, collection=bundled.id), extra),
+        ],
+        [
+            {**PAPERS, "id": bundled.id, "title": "Renamed"},
+            {**PAPERS, "id": "imported", "title": "Hijacked"},
+        ],
+    )
+    assert [i.status for i in install_pack(library, pack).items] == ["added", "added"]
+    assert state(data_dir)[1] == []
+    assert library.catalog.collection(bundled.id) == bundled
+    assert library.catalog.collection("imported") == importing.COLLECTION
+    assert [c.id for c in library.catalog.collections].count("imported") == 1
+    assert library.resource("extra-paper").collection == bundled.id
+    assert library.resource("shared-doc").collection == "imported"
+    library.remove_resource("shared-doc")
+    assert library.catalog.collection("imported") is None
+
+
+# Editions and dates
+
+
+# Exports
+
+
+def test_an_export_of_my_documents_installs_unchanged_in_the_same_library(
+    library: Library, data_dir: Path, tmp_path: Path
+) -> None:
+    rid = import_own(library, tmp_path / "in", "Our council strategy for digital inclusion")
+    Annotations(library.store).add(rid, library.resource(rid).sha256, "page-note", 1, body="n")
+    pack = export_pack(library, "imported", tmp_path / "mine.rrpack", with_notes=True).path
+    before = state(data_dir)
+    report = install_pack(library, pack)
+    assert [i.status for i in report.items] == ["unchanged"]
+    assert report.notes is not None and report.notes["imported"] == 0
+    assert not report.changed
+    assert state(data_dir) == before
+
+
+def test_an_export_of_my_documents_installs_in_another_library(
+    library: Library, tmp_path: Path
+) -> None:
+    rid = import_own(library, tmp_path / "in", "Our council strategy for digital inclusion")
+    pack = export_pack(library, "imported", tmp_path / "mine.rrpack").path
+    other = open_library(tmp_path / "colleague")
+    try:
+        assert [i.status for i in install_pack(other, pack).items] == ["added"]
+        theirs = other.resource(rid)
+        assert (theirs.sha256, theirs.collection) == (library.resource(rid).sha256, "imported")
+        # and the colleague cannot import it a second time as a document of their own
+        again = tmp_path / "again.pdf"
+        again.write_bytes(other.catalog.path_of(theirs).read_bytes())
+        (result,) = other.import_files([again], pillars=("reset",))
+        assert (result.status, result.resource_id) == ("duplicate", rid)
+        # and exporting it again from there gives the same pack contents
+        back = export_pack(other, "imported", tmp_path / "back.rrpack").path
+        assert [i.status for i in install_pack(library, back).items] == ["unchanged"]
+    finally:
+        other.close()
+
+
+def test_a_pack_cannot_add_a_second_copy_of_a_document_already_here(
+    library: Library, tmp_path: Path
+) -> None:
+    rid = import_own(library, tmp_path / "in", "A paper I imported myself")
+    mine = library.catalog.path_of(library.resource(rid)).read_bytes()
+    bundled = library.resource("reset-pillar")
+    theirs = library.catalog.path_of(bundled).read_bytes()
+    pack = make_pack(
+        tmp_path / "dup.rrpack",
+        [(entry("copy-of-mine", mine), mine), (entry("copy-of-reset", theirs), theirs)],
+    )
+    status = {i.resource_id: (i.status, i.detail) for i in install_pack(library, pack).items}
+    assert status["copy-of-mine"] == (
+        "skipped",
+        f"the same document is already in the library as {rid}",
+    )
+    assert status["copy-of-reset"][0] == "skipped" and "reset-pillar" in status["copy-of-reset"][1]
+
+
+def test_export_streams_files_instead_of_reading_them_whole(
+    library: Library, data_dir: Path, tmp_path: Path
+) -> None:
+    big = b"%PDF-1.4\n" + bytes(range(256)) * (16 * 4096)  # 16 MB
+    add_row(library, data_dir, "big-paper", big)
+    tracemalloc.start()
+    try:
+        report = export_pack(library, "imported", tmp_path / "big.rrpack")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert report.resources == 1 and report.size > 0
+    assert peak < 3 * 1024**2  # read in chunks (a fixed 2 MB, whatever the file's size)
+
+
+def add_row(library: Library, data_dir: Path, rid: str, data: bytes) -> None:
+    """A document of the reader's own, listed directly (no worker reads it)."""
+    relative = f"{importing.FILES}/{sha(data)}.pdf"
+    (data_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+    (data_dir / relative).write_bytes(data)
+    with library.store.transaction():
+        library.store.query(
+            """INSERT INTO imported_resources(id, sha256, original_sha256, file, media_type,
+                   title, kind, pillars, pages, original_name, added)
+               VALUES (?, ?, ?, ?, 'application/pdf', ?, 'briefing', ?, 1, 'x.pdf', ?)""",
+            (rid, sha(data), sha(data), relative, rid, json.dumps(["reset"]), "2026-01-01"),
+        )
+    library.reload_catalog()
+
+
+# Schema
+
+
+def test_a_version_4_database_keeps_its_documents_as_the_readers_own(tmp_path: Path) -> None:
+    path = tmp_path / "v4.sqlite3"
+    db = sqlite3.connect(path)
+    for statement in [s for migration in MIGRATIONS[:4] for s in migration]:
+        db.execute(statement)
+    db.execute(
+        """INSERT INTO imported_resources VALUES ('mine-0123abcd', ?, ?, 'files/x.pdf',
+               'application/pdf', 'Mine', 'briefing', '["reset"]', 2, 'x.pdf',
+               '2026-03-04T05:06:07Z')""",
+        ("a" * 64, "b" * 64),
+    )
+    db.execute("PRAGMA user_version = 4")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.schema_version == LATEST_VERSION
+        (mine,) = importing.imported_resources(store, tmp_path)
+        assert (mine.source, mine.collection, mine.edition, mine.date) == (
+            "imported",
+            "imported",
+            1,
+            "2026-03-04",
+        )
+        assert importing.pack_collections(store) == []
