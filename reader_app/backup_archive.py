@@ -249,6 +249,43 @@ def verify_archive(path: Path) -> ArchiveManifest:
         return _verify(Path(path), Path(work) / DATABASE)
 
 
+@dataclass(frozen=True)
+class ArchiveSummary:
+    """A verified archive and what its database holds, for asking before a restore."""
+
+    path: Path
+    manifest: ArchiveManifest
+    annotations: int | None  # notes and highlights; None if its database has no such table
+    tags: int | None
+    documents: int | None  # the reader's own documents (imported)
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+
+def describe_archive(path: Path) -> ArchiveSummary:
+    """Verify an archive completely (as ``verify_archive``) and count the notes, tags and
+    imported documents in its database; raise ArchiveError as ``verify_archive`` does."""
+    path = Path(path)
+    with tempfile.TemporaryDirectory(prefix="reader-app-verify-") as work:
+        database = Path(work) / DATABASE
+        manifest = _verify(path, database)
+        db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            counts = [_count(db, table) for table in ("annotations", "tags", "imported_resources")]
+        finally:
+            db.close()
+    return ArchiveSummary(path, manifest, *counts)
+
+
+def _count(db: sqlite3.Connection, table: str) -> int | None:
+    try:
+        return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+    except sqlite3.DatabaseError:  # an older schema without the table
+        return None
+
+
 def _verify(path: Path, database_copy: Path) -> ArchiveManifest:
     """Verify ``path``, leaving its checked database at ``database_copy``."""
     if not path.is_file():
@@ -480,6 +517,12 @@ def _stage(path: Path, manifest: ArchiveManifest, database: Path, staging: Path)
                 _check_member(zf, zf.getinfo(member.name), member, target, refuse)
     except (zipfile.BadZipFile, OSError) as exc:
         raise ArchiveError(f"cannot restore from {path.name}: {exc}; nothing was changed") from None
+
+
+def aside_folder(data_dir: Path, now: datetime) -> Path:
+    """Where ``restore_archive(..., now=now)`` will keep the current data (to tell the
+    reader before they confirm)."""
+    return _aside_folder(data_dir, now)
 
 
 def _aside_folder(data_dir: Path, now: datetime) -> Path:

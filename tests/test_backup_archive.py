@@ -384,3 +384,17 @@ def test_cli_backup_and_restore(filled, tmp_path, capsys) -> None:
     assert "2 imported files, 2 settings files" in capsys.readouterr().out
     assert cmd_restore(filled, argparse.Namespace(archive=str(out), json=False)) == 0
     assert "the previous data is kept in" in capsys.readouterr().out
+
+
+def test_describe_checks_and_counts_what_an_archive_holds(filled, tmp_path) -> None:
+    archive = write_archive(filled, tmp_path / "backup.zip", WHEN).path
+    summary = backup_archive.describe_archive(archive)
+    assert (summary.annotations, summary.tags, summary.documents) == (2, 2, 0)
+    assert summary.manifest.created == "2026-11-23T09:30:00+00:00"
+    assert summary.size == archive.stat().st_size
+    assert (
+        backup_archive.aside_folder(filled.data_dir, WHEN).name == "before-restore-20261123-093000"
+    )
+    broken = rewrite(archive, tmp_path / "broken.zip", flip_a_byte)
+    with pytest.raises(ArchiveError, match="damaged"):
+        backup_archive.describe_archive(broken)

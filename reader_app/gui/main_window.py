@@ -204,13 +204,15 @@ class MainWindow(QMainWindow):
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        self.file_menu = file_menu = bar.addMenu("&File")
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.setToolTip("Documents you read lately")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._action(file_menu, "&Export Notes…", self.export_notes, "Ctrl+Shift+E")
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = self._action(
+            file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit
+        )
 
         edit_menu = bar.addMenu("&Edit")
         stack = self.annotation_editor.undo_stack
