@@ -128,7 +128,13 @@ def plan(library: Library, manifest: pack_format.PackManifest) -> list[PackItem]
         item.old_edition = old.edition
         item.changes = _changes(old, new)
         newer = (new.edition, new.date) > (old.edition, old.date)
-        if not newer:
+        if old.source == "imported" and (old.sha256 != new.sha256 or item.changes):
+            # The reader's own document: replacing it would delete their file and move
+            # their notes onto someone else's document, whatever edition a pack claims.
+            item.status = "skipped"
+            item.detail = f"{old.id} is a document of your own here; a pack does not replace it"
+            item.changes = []
+        elif not newer:
             if old.sha256 == new.sha256 and not item.changes:
                 item.status, item.detail = "unchanged", "already in the library"
             else:

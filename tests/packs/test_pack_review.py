@@ -134,6 +134,30 @@ def import_own(library: Library, folder: Path, text: str) -> str:
 # What a pack may overwrite or delete
 
 
+def test_a_pack_cannot_replace_or_delete_a_document_of_your_own(
+    library: Library, data_dir: Path, tmp_path: Path
+) -> None:
+    rid = import_own(library, tmp_path / "in", "My own strategy on cyber resilience")
+    mine = library.resource(rid)
+    note = Annotations(library.store).add(
+        rid, mine.sha256, "note", 1, body="mine", exact="cyber resilience"
+    )
+    other = pdf_bytes("A stranger's paper that happens to reuse the id")
+    pack = make_pack(
+        tmp_path / "p.rrpack",
+        [(entry(rid, other, edition=9, date="2099-01-01", collection="imported"), other)],
+        collections=[],
+    )
+
+    (item,) = install_pack(library, pack).items
+    assert item.status == "skipped" and "your own" in item.detail
+    kept = library.resource(rid)
+    assert (kept.sha256, kept.source, kept.title) == (mine.sha256, "imported", mine.title)
+    assert library.catalog.path_of(kept).is_file()
+    stored = Annotations(library.store).get(note.id)
+    assert stored is not None and (stored.doc_sha256, stored.orphaned) == (mine.sha256, False)
+
+
 def test_a_pack_never_writes_into_or_deletes_from_the_bundled_folder(
     library: Library, data_dir: Path, tmp_path: Path
 ) -> None:
