@@ -114,44 +114,57 @@ def read_manifest(
 def plan(library: Library, manifest: pack_format.PackManifest) -> list[PackItem]:
     """What installing each resource would do, judged against the library as it is."""
     by_sha = library.known_documents()
+    in_pack: dict[str, str] = {}  # SHA-256 -> the resource of this pack installing it
     items = []
     for new in manifest.resources:
-        old = library.catalog.get(new.id)
-        item = PackItem(new.id, new.title, "added", new_edition=new.edition)
-        if old is None:
-            holder = by_sha.get(new.sha256)
-            if holder is not None:
-                item.status = "skipped"
-                item.detail = f"the same document is already in the library as {holder}"
-            items.append(item)
-            continue
-        item.old_edition = old.edition
-        item.changes = _changes(old, new)
-        newer = (new.edition, new.date) > (old.edition, old.date)
-        if old.source == "imported" and (old.sha256 != new.sha256 or item.changes):
-            # The reader's own document: replacing it would delete their file and move
-            # their notes onto someone else's document, whatever edition a pack claims.
+        item = _plan_one(library, by_sha, new)
+        if item.status in ("added", "updated") and new.sha256 in in_pack:
+            # files/ and the rows hold one copy of a document: a second would fail the
+            # commit (sha256 is unique) after the files were moved in.
             item.status = "skipped"
-            item.detail = f"{old.id} is a document of your own here; a pack does not replace it"
+            item.detail = f"the same document is in this pack as {in_pack[new.sha256]}"
             item.changes = []
-        elif not newer:
-            if old.sha256 == new.sha256 and not item.changes:
-                item.status, item.detail = "unchanged", "already in the library"
-            else:
-                item.status = "skipped"
-                item.detail = (
-                    f"the library has edition {old.edition} ({old.date or 'undated'}); "
-                    f"the pack's edition {new.edition} ({new.date or 'undated'}) is not newer"
-                )
-                item.changes = []
-        elif old.sha256 != new.sha256 and by_sha.get(new.sha256, new.id) != new.id:
-            item.status = "skipped"
-            item.detail = f"its new file is already in the library as {by_sha[new.sha256]}"
-            item.changes = []
-        else:
-            item.status = "updated"
+        if item.status in ("added", "updated"):
+            in_pack[new.sha256] = new.id
         items.append(item)
     return items
+
+
+def _plan_one(library: Library, by_sha: dict[str, str], new: Resource) -> PackItem:
+    old = library.catalog.get(new.id)
+    item = PackItem(new.id, new.title, "added", new_edition=new.edition)
+    if old is None:
+        holder = by_sha.get(new.sha256)
+        if holder is not None:
+            item.status = "skipped"
+            item.detail = f"the same document is already in the library as {holder}"
+        return item
+    item.old_edition = old.edition
+    item.changes = _changes(old, new)
+    newer = (new.edition, new.date) > (old.edition, old.date)
+    if old.source == "imported" and (old.sha256 != new.sha256 or item.changes):
+        # The reader's own document: replacing it would delete their file and move
+        # their notes onto someone else's document, whatever edition a pack claims.
+        item.status = "skipped"
+        item.detail = f"{old.id} is a document of your own here; a pack does not replace it"
+        item.changes = []
+    elif not newer:
+        if old.sha256 == new.sha256 and not item.changes:
+            item.status, item.detail = "unchanged", "already in the library"
+        else:
+            item.status = "skipped"
+            item.detail = (
+                f"the library has edition {old.edition} ({old.date or 'undated'}); "
+                f"the pack's edition {new.edition} ({new.date or 'undated'}) is not newer"
+            )
+            item.changes = []
+    elif old.sha256 != new.sha256 and by_sha.get(new.sha256, new.id) != new.id:
+        item.status = "skipped"
+        item.detail = f"its new file is already in the library as {by_sha[new.sha256]}"
+        item.changes = []
+    else:
+        item.status = "updated"
+    return item
 
 
 def _changes(old: Resource, new: Resource) -> list[str]:

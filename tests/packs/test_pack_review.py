@@ -158,6 +158,22 @@ def test_a_pack_cannot_replace_or_delete_a_document_of_your_own(
     assert stored is not None and (stored.doc_sha256, stored.orphaned) == (mine.sha256, False)
 
 
+def test_two_resources_of_a_pack_with_one_document_are_installed_once(
+    library: Library, data_dir: Path, tmp_path: Path
+) -> None:
+    paper = pdf_bytes("One paper under two names")
+    pack = make_pack(
+        tmp_path / "twice.rrpack",
+        [(entry("first", paper), paper), (entry("second", paper), paper)],
+    )
+    report = install_pack(library, pack)
+    status = {i.resource_id: (i.status, i.detail) for i in report.items}
+    assert status["first"] == ("added", "")
+    assert status["second"][0] == "skipped" and "first" in status["second"][1]
+    assert library.catalog.get("second") is None
+    assert state(data_dir)[3] == [f"{sha(paper)}.pdf"]
+
+
 def test_a_pack_never_writes_into_or_deletes_from_the_bundled_folder(
     library: Library, data_dir: Path, tmp_path: Path
 ) -> None:
