@@ -141,7 +141,7 @@ def _plan_one(library: Library, by_sha: dict[str, str], new: Resource) -> PackIt
         return item
     item.old_edition = old.edition
     item.changes = _changes(old, new)
-    newer = (new.edition, new.date) > (old.edition, old.date)
+    newer = _newer(new, old)
     if old.source == "imported" and (old.sha256 != new.sha256 or item.changes):
         # The reader's own document: replacing it would delete their file and move
         # their notes onto someone else's document, whatever edition a pack claims.
@@ -165,6 +165,15 @@ def _plan_one(library: Library, by_sha: dict[str, str], new: Resource) -> PackIt
     else:
         item.status = "updated"
     return item
+
+
+def _newer(new: Resource, old: Resource) -> bool:
+    """A higher edition, or the same edition dated later at the precision both dates
+    give: "2023-05-01" is the year "2023" said more precisely, not a later printing."""
+    if new.edition != old.edition:
+        return new.edition > old.edition
+    shared = min(len(new.date), len(old.date))
+    return shared > 0 and new.date[:shared] > old.date[:shared]
 
 
 def _changes(old: Resource, new: Resource) -> list[str]:

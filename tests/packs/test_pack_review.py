@@ -256,6 +256,27 @@ def test_a_pack_cannot_rename_a_bundled_collection_or_my_documents(
 # Editions and dates
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "status"),
+    [
+        ("2023", "2023-05-01", "skipped"),  # the same date, said more precisely
+        ("2023-05-01", "2023", "skipped"),
+        ("2023-05", "2023-05-20", "skipped"),
+        ("2023-05-01", "2023-06", "updated"),  # later, at the precision both give
+        ("2023", "2024-01-01", "updated"),
+        ("2024-01-01", "2023-12-31", "skipped"),
+    ],
+)
+def test_dates_of_one_edition_compare_at_the_precision_both_give(
+    library: Library, tmp_path: Path, old: str, new: str, status: str
+) -> None:
+    first, second = pdf_bytes("First printing"), pdf_bytes("Reprint")
+    install_pack(library, make_pack(tmp_path / "a.rrpack", [(entry("p", first, date=old), first)]))
+    pack = make_pack(tmp_path / "b.rrpack", [(entry("p", second, date=new), second)])
+    (item,) = install_pack(library, pack, dry_run=True).items
+    assert item.status == status, item.detail
+
+
 # Exports
 
 
