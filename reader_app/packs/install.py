@@ -285,12 +285,15 @@ def _store(
         if not target.exists():
             os.replace(unpacked / resource.file, target)
         placed.append((resource, checked[resource.id], relative))
-    if placed:
-        _fsync(data_dir / importing.FILES)
+    if not placed:
+        return []
+    _fsync(data_dir / importing.FILES)
     store = library.store
     replaced: list[str] = []
+    # Only the collections of what goes in: a pack whose resources are all skipped or
+    # broken would otherwise list an empty collection, or retitle one with older text.
+    used = {resource.collection for resource, _pages, _relative in placed}
     with store.transaction():
-        used = {c.id for c in manifest.collections if _used(c.id, manifest)}
         for c in manifest.collections:
             if c.id in used and library.bundled.collection(c.id) is None:
                 if c.id == importing.COLLECTION.id:
@@ -335,10 +338,6 @@ def _store(
                 ),
             )
     return replaced
-
-
-def _used(collection_id: str, manifest: pack_format.PackManifest) -> bool:
-    return any(r.collection == collection_id for r in manifest.resources)
 
 
 def _remove_unused_files(library: Library, data_dir: Path, files: list[str]) -> None:

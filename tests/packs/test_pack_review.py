@@ -216,6 +216,33 @@ def test_files_left_by_a_killed_install_are_ignored_then_reused(
     assert library.catalog.path_of(library.resource("paper")).read_bytes() == paper
 
 
+def test_a_pack_that_installs_nothing_writes_no_collection(
+    library: Library, data_dir: Path, tmp_path: Path
+) -> None:
+    broken = b"%PDF-1.7\n" + b"\x00garbage" * 50
+    report = install_pack(
+        library, make_pack(tmp_path / "b.rrpack", [(entry("broken", broken), broken)])
+    )
+    assert [i.status for i in report.items] == ["error"]
+    assert state(data_dir)[1] == []
+    assert library.catalog.collection("council-papers") is None
+
+
+def test_an_older_pack_does_not_rewrite_a_collection_it_installs_nothing_into(
+    library: Library, data_dir: Path, tmp_path: Path
+) -> None:
+    paper = pdf_bytes("The paper, second edition")
+    newer = {**PAPERS, "title": "Council papers, 2024"}
+    install_pack(
+        library,
+        make_pack(tmp_path / "new.rrpack", [(entry("p", paper, edition=2), paper)], [newer]),
+    )
+    old = make_pack(tmp_path / "old.rrpack", [(entry("p", paper, edition=1), paper)], [PAPERS])
+    assert [i.status for i in install_pack(library, old).items] == ["unchanged"]
+    collection = library.catalog.collection("council-papers")
+    assert collection is not None and collection.title == "Council papers, 2024"
+
+
 # Text from a pack on a terminal
 
 
