@@ -60,6 +60,16 @@ class FacetPanel(QTreeWidget):
     def selection(self) -> Selection:
         return self._selection
 
+    def set_catalog(self, catalog: Catalog) -> None:
+        """The library's documents changed; ``set_counts`` shows them next."""
+        self._catalog = catalog
+
+    def reset_selection(self) -> None:
+        """Untick every value: the whole library is shown."""
+        if self._selection != Selection():
+            self._selection = Selection()
+            self.selection_changed.emit(self._selection)
+
     def _label(self, facet: str, value: str) -> str:
         if facet == "pillar" and (pillar := self._catalog.pillar(value)):
             return pillar.name

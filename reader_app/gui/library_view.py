@@ -361,6 +361,11 @@ class CoverGrid(QListView):
         )
         self.verticalScrollBar().valueChanged.connect(self._schedule_requests)
 
+    def set_catalog(self, catalog: Catalog) -> None:
+        """The library's documents changed: new ones get covers, edited ones keep theirs."""
+        self._catalog = catalog
+        self._schedule_requests()
+
     # The model
 
     def setModel(self, model: QAbstractItemModel | None) -> None:

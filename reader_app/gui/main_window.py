@@ -11,8 +11,10 @@ from pathlib import Path
 from PySide6.QtCore import (
     QEvent,
     QItemSelection,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
+    QPoint,
     QSettings,
     QSortFilterProxyModel,
     Qt,
@@ -61,11 +63,18 @@ from reader_app.gui.annotation_editing import AnnotationEditor
 from reader_app.gui.document_view import DocumentView
 from reader_app.gui.export_dialog import ExportDialog
 from reader_app.gui.facet_panel import FacetPanel
+from reader_app.gui.import_dialog import ImportSession
 from reader_app.gui.indexing import IndexingThread
 from reader_app.gui.library_view import CoverGrid, PillarChipDelegate
 from reader_app.gui.link_opener import LinkOpener
 from reader_app.gui.notes_view import NotesView
 from reader_app.gui.render_service import RenderService
+from reader_app.gui.resource_editing import (
+    LibraryChanges,
+    edit_resource,
+    editable,
+    remove_resource,
+)
 from reader_app.gui.resource_model import COLUMNS, RESOURCE_ROLE, SORT_ROLE, ResourceModel
 from reader_app.gui.search_panel import HIT_ROLE, ResultsView, SearchRunner, hit_terms
 from reader_app.gui.theme import ThemeFollower
@@ -109,6 +118,12 @@ class MainWindow(QMainWindow):
         self._reindex_timer = QTimer(self, singleShot=True, interval=REINDEX_DELAY_MS)
         self._reindex_timer.timeout.connect(self.start_indexing)
         self.annotation_editor.changed.connect(self._reindex_timer.start)
+        # Adding, editing and removing the reader's own documents: one signal refreshes all.
+        self.changes = LibraryChanges(library, self)
+        self.changes.catalog_changed.connect(self.on_catalog_changed)
+        self.changes.removing.connect(self.close_documents_of)
+        self.importer = ImportSession(self.changes, self, state, show=self.select_resource)
+        self.set_import_handler(self.importer.start)  # files dropped on the window
         self.setWindowTitle(APP_NAME)
         self.resize(1200, 720)
 
@@ -142,6 +157,11 @@ class MainWindow(QMainWindow):
         self.grid.setModel(self.proxy)
         self.grid.setSelectionModel(self.table.selectionModel())  # one selection, two views
         self.grid.activated.connect(self.on_table_activated)
+        for view in (self.table, self.grid):
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            view.customContextMenuRequested.connect(
+                lambda pos, v=view: self.show_library_menu(v, pos)
+            )
         self.results = ResultsView(library.catalog)
         self.centre = QStackedWidget()
         for widget in (self.table, self.grid, self.results):
@@ -205,6 +225,12 @@ class MainWindow(QMainWindow):
     def _make_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = file_menu = bar.addMenu("&File")
+        self.add_documents_action = self._action(
+            file_menu, "&Add Documents…", self.importer.choose_files, "Ctrl+Shift+O"
+        )
+        self.add_documents_action.setToolTip(
+            "Add your own PDFs, EPUBs and images to the library (or drop them on the window)"
+        )
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.setToolTip("Documents you read lately")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -327,6 +353,13 @@ class MainWindow(QMainWindow):
         self.detail_label.setStyleSheet("font-style: italic;")
         for label in (self.detail_title, self.detail_meta, self.detail_summary, self.detail_label):
             layout.addWidget(label)
+        self._detail_id: str | None = None
+        self.edit_button = QPushButton(
+            "Edit Details…", accessibleName="Edit details", visible=False
+        )
+        self.edit_button.setToolTip("Change the title, kind, pillars and tags of your document")
+        self.edit_button.clicked.connect(lambda: self.edit_details(self._detail_id))
+        layout.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         return pane
 
@@ -374,6 +407,8 @@ class MainWindow(QMainWindow):
         )
         self.detail_summary.setText(resource.summary)
         self.detail_label.setText(resource.label)
+        self._detail_id = resource.id
+        self.edit_button.setVisible(editable(resource))
 
     # Search
 
@@ -702,6 +737,97 @@ class MainWindow(QMainWindow):
             self.tabs.removeTab(index)
             view.deleteLater()
 
+    # The reader's own documents: added, edited, removed
+
+    def show_library_menu(self, view: QAbstractItemView, pos: QPoint) -> None:
+        menu = self.library_menu(view, pos)
+        if menu is not None:
+            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            menu.popup(view.viewport().mapToGlobal(pos))
+
+    def library_menu(self, view: QAbstractItemView, pos: QPoint) -> QMenu | None:
+        """The right-click menu of the resource at ``pos`` (in the view's viewport)."""
+        index = view.indexAt(pos)
+        if not index.isValid():
+            return None
+        resource_id = index.data(RESOURCE_ROLE)
+        own = editable(self._library.resource(resource_id))
+        menu = QMenu(self)
+        menu.addAction("&Open", lambda: self.on_table_activated(index))
+        menu.addSeparator()
+        for name, slot in (
+            ("&Edit Details…", lambda: self.edit_details(resource_id)),
+            ("&Remove from Library…", lambda: self.remove_from_library(resource_id)),
+        ):
+            action = menu.addAction(name, slot)
+            action.setEnabled(own)  # the bundled collection is not the reader's to change
+        menu.addSeparator()
+        menu.addAction("Add &Documents…", self.importer.choose_files)
+        return menu
+
+    def edit_details(self, resource_id: str | None) -> None:
+        if resource_id is not None:
+            edit_resource(self.changes, resource_id, self)
+
+    def remove_from_library(self, resource_id: str) -> None:
+        remove_resource(self.changes, self.annotation_editor, resource_id, self)
+
+    def close_documents_of(self, resource_id: str) -> None:
+        for view in self.document_views():
+            if view.resource.id == resource_id:
+                self.on_tab_close_requested(self.tabs.indexOf(view))
+
+    def on_catalog_changed(self, _changed: set[str]) -> None:
+        """Documents were added, edited or removed (``library.catalog`` is the new one):
+        every view shows it, and the index takes the change in."""
+        catalog = self._library.catalog
+        chosen = self.table.currentIndex().data(RESOURCE_ROLE)
+        for view in (self.facet_panel, self.grid, self.results, self.notes_view):
+            view.set_catalog(catalog)
+        for view in self.document_views():
+            resource = catalog.get(view.resource.id)
+            if resource is None:
+                self.close_documents_of(view.resource.id)
+            elif resource != view.resource:
+                view.resource = resource
+                index = self.tabs.indexOf(view)
+                self.tabs.setTabText(index, resource.title)
+                self.tabs.setTabToolTip(index, resource.title)
+        self.on_selection_changed(self.facet_panel.selection)
+        if chosen and catalog.get(chosen) is not None:
+            self.select_resource(chosen, reveal=False)  # the model was reset
+        if self._detail_id is not None and (shown := catalog.get(self._detail_id)) is not None:
+            self.show_details(shown)  # edited, perhaps out of the filter's reach now
+        elif self._detail_id is not None:  # removed
+            self._detail_id = None
+            for label in (self.detail_meta, self.detail_summary, self.detail_label):
+                label.clear()
+            self.detail_title.setText("Select a resource")
+            self.edit_button.hide()
+        self.start_indexing()
+
+    def select_resource(self, resource_id: str, reveal: bool = True) -> None:
+        """Choose a resource in the library; with ``reveal``, bring the library forward
+        and clear the filters and search that hide it."""
+        if reveal:
+            self.tabs.setCurrentIndex(0)
+            if self.search_field.text():
+                self.search_field.clear()
+        row = self.model.row_of(resource_id)
+        if row is None and reveal:
+            self.facet_panel.reset_selection()
+            row = self.model.row_of(resource_id)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.library_view().scrollTo(index)
+        self.show_details(self._library.resource(resource_id))
+
     # Indexing
 
     def start_indexing(self, rebuild: bool = False) -> None:
@@ -742,6 +868,10 @@ class MainWindow(QMainWindow):
         self.progress.show()
 
     def on_index_finished(self, _report: object) -> None:
+        if self._indexing is not None:
+            # It has sent its answer and only returns now: wait, so isRunning() is False
+            # when the indexing asked for meanwhile starts (it would be dropped otherwise).
+            self._indexing.wait()
         self.progress.hide()
         if self._index_again:
             self._index_again = False
@@ -786,6 +916,7 @@ class MainWindow(QMainWindow):
             if view.notes is not None:
                 view.notes.panel.save_note()  # a note typed just now, before its pause
         self._closing = True  # a start_indexing still queued must not start a thread now
+        self.importer.shutdown()
         if self._indexing is not None:
             self._indexing.cancel()
             self._indexing.wait()

@@ -109,6 +109,20 @@ class NotesView(QWidget):
         column.addWidget(self.table, 1)
         editor.changed.connect(self.on_changed)
 
+    def set_catalog(self, catalog: Catalog) -> None:
+        """The library's documents changed: the resource filter lists them, and notes
+        kept from a removed document still show its title."""
+        self.catalog = catalog
+        titles = {r.id: r.title for r in catalog.resources}
+        self.model.titles = {**self.model.titles, **titles}
+        chosen = self.resource_filter.currentData()
+        while self.resource_filter.count() > 1:
+            self.resource_filter.removeItem(1)
+        for resource in sorted(catalog.resources, key=lambda r: r.title.casefold()):
+            self.resource_filter.addItem(resource.title, resource.id)
+        self.resource_filter.setCurrentIndex(max(0, self.resource_filter.findData(chosen)))
+        self.on_changed(set())
+
     def filter(self) -> AnnotationFilter:
         ids: set[str] | None = None
         pillar = self.pillar_filter.currentData()

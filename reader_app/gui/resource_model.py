@@ -43,6 +43,10 @@ class ResourceModel(QAbstractTableModel):
         self._last_read = self._read_last_opened()
         self.endResetModel()
 
+    def row_of(self, resource_id: str) -> int | None:
+        """The row showing ``resource_id``, or None if it is not shown."""
+        return next((row for row, r in enumerate(self._rows) if r.id == resource_id), None)
+
     def refresh_reading_state(self) -> None:
         """Re-read when each resource was last opened; only the "Last read" column changes."""
         last_read = self._read_last_opened()

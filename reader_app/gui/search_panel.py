@@ -205,6 +205,10 @@ class ResultsView(QTreeWidget):
         self.setItemDelegate(SnippetDelegate(self))
         self.itemActivated.connect(self.on_item_activated)
 
+    def set_catalog(self, catalog: Catalog) -> None:
+        """The library's documents changed: the next results are shown against these."""
+        self._catalog = catalog
+
     def show_results(self, results: SearchResults) -> None:
         self.clear()
         for resource_id, hits in results.grouped():
