@@ -140,7 +140,7 @@ class BackupActions(QObject):
             triggered=self.back_up,
         )
         self.restore_action = QAction(
-            "&Restore Library from Backup…",
+            "Res&tore Library from Backup…",
             self,
             toolTip="Replace the library with a backup (the current one is kept aside)",
             triggered=self.restore,
@@ -185,14 +185,12 @@ class BackupActions(QObject):
 
     def on_backed_up(self, report: ArchiveReport) -> None:
         files = len(report.manifest.files)
-        settings = len(report.manifest.config)
+        settings = " and your settings" if report.manifest.config else ""
         text = (
-            f"The library was backed up to {report.path.name} ({file_size(report.size)}).\n\n"
-            f"Folder: {report.path.parent}\n\n"
+            f"The library was backed up ({file_size(report.size)}) to\n{report.path}\n\n"
             "It holds your notes, highlights, tags and reading places, "
-            f"{plural(files, 'file')} of your own documents and "
-            f"{plural(settings, 'settings file')}. Keep it somewhere safe, such as another "
-            "drive; Restore Library from Backup… puts it back."
+            f"the documents you added ({plural(files, 'file')}){settings}. Keep it somewhere "
+            "safe, such as another drive; Restore Library from Backup… puts it back."
         )
         self._window.statusBar().showMessage(
             f"Backed up the library to {report.path} ({file_size(report.size)})", 20_000
@@ -443,11 +441,12 @@ def explain(exc: BaseException) -> str:
     message = str(exc) or type(exc).__name__
     cause = _os_error(exc)
     if cause is not None:
-        where = f" ({cause.filename})" if cause.filename else ""
+        # The file named is often a temporary one beside the target: name its folder.
+        where = f" in {Path(cause.filename).parent}" if cause.filename else ""
         if cause.errno in NO_SPACE:
-            return f"The disk is full{where}.\n\n{message}"
+            return f"The disk is full{f' (writing{where})' if where else ''}.\n\nDetails: {message}"
         if cause.errno in NOT_ALLOWED:
-            return f"The app is not allowed to write there{where}.\n\n{message}"
+            return f"The app is not allowed to write{where or ' there'}.\n\nDetails: {message}"
     if message[:1].islower():
         message = message[0].upper() + message[1:]
     return message

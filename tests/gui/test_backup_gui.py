@@ -4,6 +4,7 @@ restored data with the old library kept aside, and a bad archive refused with no
 changed. File dialogs and message boxes are answered by the test."""
 
 import errno
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -118,7 +119,7 @@ def test_the_file_menu_offers_both_before_quit(window) -> None:
     actions = actions_for(window)
     names = [a.text() for a in window.file_menu.actions()]
     at = names.index("&Back Up Library…")
-    assert names[at + 1] == "&Restore Library from Backup…"
+    assert names[at + 1] == "Res&tore Library from Backup…"
     assert window.file_menu.actions()[at - 1].isSeparator()
     assert names[-1] == "&Quit" and window.file_menu.actions()[-2].isSeparator()
     assert actions.back_up_action.toolTip() and actions.restore_action.toolTip()
@@ -165,6 +166,30 @@ def test_a_note_typed_just_now_goes_into_the_backup(qtbot, window, tmp_path, mon
     with zipfile.ZipFile(tmp_path / "b.zip") as zf:
         database = zf.read("library.sqlite3")
     assert b"Typed a moment ago" in database
+
+
+def test_closing_the_window_during_a_backup_waits_for_it(
+    qtbot, window, tmp_path, monkeypatch
+) -> None:
+    release = threading.Event()
+    real = backup_actions.write_archive
+
+    def slow(app_paths, out):
+        release.wait(20)
+        return real(app_paths, out)
+
+    monkeypatch.setattr(backup_actions, "write_archive", slow)
+    answers = Answers(monkeypatch, save=tmp_path / "b.zip")
+    actions = actions_for(window)
+    actions.back_up()
+    assert actions.busy
+    window.close()
+    assert window.isVisible()  # not while the archive is being written
+    assert "closes when this is done" in actions.busy_dialog.labelText()
+    release.set()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=TIMEOUT)
+    verify_archive(tmp_path / "b.zip")
+    assert answers.told == []  # closing: no message left to dismiss
 
 
 @pytest.mark.parametrize(
