@@ -9,6 +9,7 @@ in the new one, and a pack's shared notes are taken in last.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -275,19 +276,37 @@ def _store(
     """Move the checked files into files/ (first), then write every row in one
     transaction. Returns the files the replaced rows named."""
     placed: list[tuple[Resource, int, str]] = []
-    for resource in manifest.resources:
-        if resource.id not in checked:
-            continue
-        extension = importing.EXTENSIONS[resource.media_type]
-        relative = f"{importing.FILES}/{resource.sha256}.{extension}"
-        target = data_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists():
-            os.replace(unpacked / resource.file, target)
-        placed.append((resource, checked[resource.id], relative))
-    if not placed:
-        return []
-    _fsync(data_dir / importing.FILES)
+    moved: list[str] = []  # the files this install brought into files/
+    try:
+        for resource in manifest.resources:
+            if resource.id not in checked:
+                continue
+            extension = importing.EXTENSIONS[resource.media_type]
+            relative = f"{importing.FILES}/{resource.sha256}.{extension}"
+            target = data_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists():
+                os.replace(unpacked / resource.file, target)
+                moved.append(relative)
+            placed.append((resource, checked[resource.id], relative))
+        if not placed:
+            return []
+        _fsync(data_dir / importing.FILES)
+        return _write_rows(library, manifest, placed)
+    except BaseException:
+        # Rolled back, so no row names the files moved in for it. (A killed process
+        # leaves them: named by their content, listed nowhere, taken over by a later
+        # install or import of the same document.)
+        with contextlib.suppress(Exception):
+            _remove_unused_files(library, data_dir, moved)
+        raise
+
+
+def _write_rows(
+    library: Library,
+    manifest: pack_format.PackManifest,
+    placed: list[tuple[Resource, int, str]],
+) -> list[str]:
     store = library.store
     replaced: list[str] = []
     # Only the collections of what goes in: a pack whose resources are all skipped or

@@ -24,7 +24,7 @@ from reader_app.migrations import LATEST_VERSION, MIGRATIONS
 from reader_app.packs import format as pack_format
 from reader_app.packs.export import export_pack
 from reader_app.packs.install import STAGING, install_pack
-from reader_app.store import Store
+from reader_app.store import Store, WriteError
 from tests.repo_paths import REPO
 
 PAPERS = {
@@ -195,6 +195,22 @@ def test_a_pack_never_writes_into_or_deletes_from_the_bundled_folder(
 
 
 # Failures part way
+
+
+def test_a_failed_commit_leaves_no_file_and_no_row(
+    library: Library, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paper = pdf_bytes("A paper whose row is never written")
+    pack = make_pack(tmp_path / "f.rrpack", [(entry("paper", paper), paper)])
+    before = state(data_dir)
+
+    def full_disk() -> str:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr("reader_app.packs.install.now", full_disk)  # inside the transaction
+    with pytest.raises(WriteError, match="disk holding your data is full"):
+        install_pack(library, pack)
+    assert state(data_dir) == before
 
 
 def test_files_left_by_a_killed_install_are_ignored_then_reused(
