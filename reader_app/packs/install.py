@@ -25,7 +25,7 @@ from reader_app.annotations import Annotations
 from reader_app.catalog import Resource
 from reader_app.documents import Inspection, inspect
 from reader_app.packs import format as pack_format
-from reader_app.packs.unzip import Limits, read_entry, safe_extract
+from reader_app.packs.unzip import Limits, PackError, read_entry, safe_extract
 from reader_app.reanchor import ReanchorReport, apply_placements, plan_reanchor
 from reader_app.store import now
 from reader_app.worker import WorkerPool, run_isolated
@@ -220,6 +220,8 @@ def install_pack(
     try:
         unpacked = workspace / "pack"
         safe_extract(path, unpacked, limits, manifest.expected(), unhashed={pack_format.MANIFEST})
+        if manifest.notes:
+            _check_notes(unpacked / manifest.notes)
         wanted = [i for i in report.items if i.status in ("added", "updated")]
         resources = {r.id: r for r in manifest.resources}
         checked = _check_documents(unpacked, [resources[i.resource_id] for i in wanted], wanted)
@@ -236,6 +238,19 @@ def install_pack(
     finally:
         shutil.rmtree(workspace, ignore_errors=True)
     return report
+
+
+def _check_notes(file: Path) -> None:
+    """Read a pack's notes before anything is written: a file that is not W3C Web
+    Annotations refuses the pack, rather than failing once its resources are in."""
+    from reader_app.export import w3c
+
+    try:
+        if file.stat().st_size > w3c.MAX_FILE:
+            raise w3c.NotesFileError(f"it is larger than {w3c.MAX_FILE // 1_000_000} MB")
+        w3c.read(file.read_bytes())
+    except w3c.NotesFileError as exc:
+        raise PackError(f"{file.name} cannot be read as notes: {exc}") from None
 
 
 def _check_documents(

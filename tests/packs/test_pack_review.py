@@ -24,6 +24,7 @@ from reader_app.migrations import LATEST_VERSION, MIGRATIONS
 from reader_app.packs import format as pack_format
 from reader_app.packs.export import export_pack
 from reader_app.packs.install import STAGING, install_pack
+from reader_app.packs.unzip import PackError
 from reader_app.store import Store, WriteError
 from tests.repo_paths import REPO
 
@@ -230,6 +231,25 @@ def test_files_left_by_a_killed_install_are_ignored_then_reused(
     assert [i.status for i in install_pack(library, pack).items] == ["added"]
     assert state(data_dir)[3] == [orphan.name]
     assert library.catalog.path_of(library.resource("paper")).read_bytes() == paper
+
+
+def test_a_bad_notes_file_refuses_the_pack_with_nothing_written(
+    library: Library, data_dir: Path, tmp_path: Path
+) -> None:
+    paper = pdf_bytes("A paper with broken notes")
+    notes = b'{"type": "not an annotation collection"'
+    pack = make_pack(
+        tmp_path / "n.rrpack",
+        [(entry("paper", paper), paper)],
+        extra={pack_format.NOTES: notes},
+        notes=pack_format.NOTES,
+        notes_sha256=sha(notes),
+    )
+    before = state(data_dir)
+    with pytest.raises(PackError, match=pack_format.NOTES):
+        install_pack(library, pack)
+    assert state(data_dir) == before
+    assert library.catalog.get("paper") is None
 
 
 def test_a_pack_that_installs_nothing_writes_no_collection(
