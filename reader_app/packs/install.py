@@ -230,7 +230,14 @@ def install_pack(
         _remove_unused_files(library, data_dir, replaced)
         for item in wanted:
             if item.status == "updated":
-                item.reanchored = reanchor(library, item.resource_id)
+                try:
+                    item.reanchored = reanchor(library, item.resource_id)
+                except Exception as exc:  # the rows are in: say so, rather than fail
+                    log.warning("re-anchoring notes on %s failed: %s", item.resource_id, exc)
+                    item.detail = (
+                        "your notes on it could not be placed in the new edition now "
+                        f"({exc}); they will be when it is opened"
+                    )
         if manifest.notes:
             from reader_app.export import w3c
 

@@ -26,6 +26,7 @@ from reader_app.packs.export import export_pack
 from reader_app.packs.install import STAGING, install_pack
 from reader_app.packs.unzip import PackError
 from reader_app.store import Store, WriteError
+from reader_app.worker import WorkerError
 from tests.repo_paths import REPO
 
 PAPERS = {
@@ -277,6 +278,26 @@ def test_an_older_pack_does_not_rewrite_a_collection_it_installs_nothing_into(
     assert [i.status for i in install_pack(library, old).items] == ["unchanged"]
     collection = library.catalog.collection("council-papers")
     assert collection is not None and collection.title == "Council papers, 2024"
+
+
+def test_notes_that_cannot_be_re_anchored_at_install_wait_for_the_document_to_open(
+    library: Library, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reset = library.resource("reset-pillar")
+    note = Annotations(library.store).add(reset.id, reset.sha256, "highlight", 2, exact="Reset")
+    data = pdf_bytes("Reset, second edition")
+    e = entry("reset-pillar", data, edition=2, collection=reset.collection)
+    pack = make_pack(tmp_path / "e.rrpack", [(e, data)], collections=[])
+
+    def crashed(*_args: Any, **_kwargs: Any) -> None:
+        raise WorkerError("the worker process stopped unexpectedly")
+
+    monkeypatch.setattr("reader_app.packs.install.run_isolated", crashed)
+    (item,) = install_pack(library, pack).items  # installed and reported all the same
+    assert item.status == "updated" and "when it is opened" in item.detail
+    assert library.resource("reset-pillar").sha256 == sha(data)
+    kept = Annotations(library.store).get(note.id)
+    assert kept is not None and kept.doc_sha256 == reset.sha256  # still to re-anchor
 
 
 # Text from a pack on a terminal
