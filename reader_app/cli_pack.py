@@ -9,6 +9,7 @@ from typing import Any
 from reader_app.cli_output import print_json
 from reader_app.library import Library
 from reader_app.packs.export import export_pack
+from reader_app.packs.format import printable
 from reader_app.packs.install import PackReport, install_pack
 
 
@@ -73,8 +74,8 @@ def _print_report(report: PackReport) -> None:
         if item.status == "updated":
             edition = f" (edition {item.old_edition} → {item.new_edition})"
         print(f"  {item.status:<9} {item.resource_id}: {item.title}{edition}")
-        if item.detail:
-            print(f"            {item.detail}")
+        if item.detail:  # may quote a worker's error about a hostile document
+            print(f"            {printable(item.detail, 1000)}")
         for change in item.changes:
             print(f"            {change}")
         if item.reanchored is not None:

@@ -22,8 +22,9 @@ files its resources under the app's four) and with what a pack needs besides::
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from collections.abc import Collection as Ids
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -43,6 +44,12 @@ FORMAT = "resource-reader-pack"
 SCHEMA = 1
 SUFFIX = ".rrpack"  # a zip; registered with the desktop as application/x-resource-reader-pack
 FILES = "files/"
+LINE_CHARS = 300  # a title, label or address; as long as an imported document's title
+TEXT_CHARS = 50_000  # a summary, description, alt text or transcript
+MESSAGE_CHARS = 500
+# Bidirectional overrides and isolates: they make printed text read other than it is.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 @dataclass(frozen=True)
@@ -71,9 +78,68 @@ def parse(data: bytes, pillar_ids: Ids[str], collection_ids: Ids[str]) -> PackMa
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PackError(f"{MANIFEST} is not valid TOML ({exc})") from None
     try:
-        return _parse(file, raw, set(pillar_ids), set(collection_ids))
+        return _clean(_parse(file, raw, set(pillar_ids), set(collection_ids)))
     except ManifestError as exc:
-        raise PackError(str(exc)) from None
+        # The message quotes the pack's own values: escape them before anyone prints it.
+        raise PackError(printable(str(exc))) from None
+
+
+def printable(text: str, limit: int = MESSAGE_CHARS) -> str:
+    """``text`` with every control character and bidirectional override written as an
+    escape (so a terminal shows it rather than obeys it), cut to ``limit`` characters."""
+    shown = "".join(
+        c.encode("unicode_escape").decode("ascii") if _hidden(c) or c in _BREAKS else c
+        for c in text[: limit * 2]
+    )
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def _hidden(c: str) -> bool:
+    return unicodedata.category(c) == "Cc" or c in _BIDI
+
+
+def _visible(text: str) -> str:
+    """Line breaks as "\\n", tabs as spaces, other control characters (terminal escapes
+    among them) and bidirectional overrides dropped."""
+    return "".join(
+        "\n" if c in _BREAKS else " " if c == "\t" else "" if _hidden(c) else c for c in text
+    )
+
+
+def _line(text: str) -> str:
+    return " ".join(_visible(text).split())[:LINE_CHARS].strip()
+
+
+def _text(text: str) -> str:
+    return _visible(text.replace("\r\n", "\n")).strip()[:TEXT_CHARS].rstrip()
+
+
+def _clean(manifest: PackManifest) -> PackManifest:
+    """A pack's text as the library keeps and prints it: titles on one line, no
+    control characters or bidirectional overrides, nothing of unbounded length."""
+    return replace(
+        manifest,
+        title=_line(manifest.title) or "Untitled pack",
+        created=_line(manifest.created),
+        collections=tuple(
+            replace(
+                c, title=_line(c.title) or c.id, url=_line(c.url), description=_text(c.description)
+            )
+            for c in manifest.collections
+        ),
+        resources=tuple(
+            replace(
+                r,
+                title=_line(r.title) or r.id,
+                label=_line(r.label),
+                source_url=_line(r.source_url),
+                summary=_text(r.summary),
+                alt_text=_text(r.alt_text),
+                transcript=_text(r.transcript),
+            )
+            for r in manifest.resources
+        ),
+    )
 
 
 def _parse(file: Path, raw: dict[str, Any], pillar_ids: set[str], known: set[str]) -> PackManifest:

@@ -16,7 +16,7 @@ from typing import Any
 import pymupdf
 import pytest
 
-from reader_app import importing, paths
+from reader_app import cli, importing, paths
 from reader_app.annotations import Annotations
 from reader_app.library import Library
 from reader_app.manifest import dump_manifest
@@ -304,6 +304,45 @@ def test_notes_that_cannot_be_re_anchored_at_install_wait_for_the_document_to_op
 
 
 HOSTILE = "Flood plan\x1b]0;owned\x07\x1b[2J\x9b31m\nrm -rf ~\u202eevil\r" + "x" * 5000
+
+
+def test_pack_text_is_cleaned_before_it_is_stored_or_printed(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paper = pdf_bytes("A paper with a hostile title")
+    pack = make_pack(
+        tmp_path / "t.rrpack",
+        [(entry("flood-plan", paper, title=HOSTILE, summary=HOSTILE), paper)],
+        [{**PAPERS, "title": HOSTILE, "description": HOSTILE}],
+        title=HOSTILE,
+    )
+    assert cli.main(["pack", "import", str(pack)]) == 0
+    out = capsys.readouterr().out
+    assert not any((ord(c) < 32 and c != "\n") or 0x7F <= ord(c) < 0xA0 for c in out)
+    assert "\u202e" not in out
+    assert max(len(line) for line in out.splitlines()) < 400
+    library = open_library(data_dir)
+    try:
+        resource = library.resource("flood-plan")
+        assert resource.title.startswith("Flood plan") and len(resource.title) <= 300
+        assert "\x1b" not in resource.title and "\n" not in resource.title
+        assert "\x1b" not in resource.summary and "\u202e" not in resource.summary
+        collection = library.catalog.collection("council-papers")
+        assert collection is not None and "\x1b" not in collection.title
+        assert len(collection.title) <= 300
+    finally:
+        library.close()
+
+
+def test_a_manifest_error_does_not_echo_control_characters(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paper = pdf_bytes("x")
+    bad = entry("paper", paper, collection="\x1b]0;owned\x07" + "y" * 5000)
+    assert cli.main(["pack", "import", str(make_pack(tmp_path / "e.rrpack", [(bad, paper)]))]) == 1
+    err = capsys.readouterr().err
+    assert "unknown collection" in err
+    assert "\x1b" not in err and "\x07" not in err and len(err) < 1000
 
 
 # Collections the library has already
