@@ -15,9 +15,13 @@ from typing import TYPE_CHECKING, Any
 from reader_app import importing
 from reader_app.catalog import Collection
 from reader_app.packs import format as pack_format
+from reader_app.packs.unzip import Limits, PackError, check_archive
 
 if TYPE_CHECKING:
     from reader_app.library import Library
+
+
+DEFAULT_LIMITS = Limits()
 
 
 class PackExportError(ValueError):
@@ -50,9 +54,11 @@ def export_pack(
     with_notes: bool = False,
     title: str | None = None,
     now: datetime | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> PackExportReport:
     """Write every resource of ``collection_id`` (bundled, from a pack or the reader's
-    own: "imported") to the pack ``out``, whole or not at all."""
+    own: "imported") to the pack ``out``, whole or not at all. A pack that ``limits``
+    (what installing allows) would refuse is not written."""
     collection = library.catalog.collection(collection_id)
     if collection is None:
         ids = ", ".join(c.id for c in library.catalog.collections)
@@ -77,6 +83,11 @@ def export_pack(
         notes = sum(len(g.items) for g in groups)
         if notes:
             notes_data = w3c.render(groups, f"Notes on {collection.title}")
+            if len(notes_data) > w3c.MAX_FILE:  # installing would refuse the pack
+                raise PackExportError(
+                    f"the notes come to more than {w3c.MAX_FILE // 1_000_000} MB, more than "
+                    "a pack may hold; export the collection without them"
+                )
             members.append((pack_format.NOTES, notes_data))
     manifest = pack_format.PackManifest(
         title=title or collection.title,
@@ -86,8 +97,9 @@ def export_pack(
         notes=pack_format.NOTES if notes_data else "",
         notes_sha256=hashlib.sha256(notes_data).hexdigest() if notes_data else "",
     )
+    _check_sizes(library, resources, len(members) + 1, limits)
     _check_files(library, resources)
-    _write_zip(Path(out), pack_format.render(manifest).encode("utf-8"), members)
+    _write_zip(Path(out), pack_format.render(manifest).encode("utf-8"), members, limits)
     size = Path(out).stat().st_size
     return PackExportReport(Path(out), manifest.title, len(resources), notes, size)
 
@@ -99,6 +111,32 @@ def _complete(collection: Collection, stamp: datetime) -> Collection:
         date=collection.date or stamp.strftime("%Y-%m-%d"),
         description=collection.description or collection.title,
     )
+
+
+def _check_sizes(library: Library, resources: list[Any], entries: int, limits: Limits) -> None:
+    """Refuse, before writing gigabytes, a pack that installing would refuse: an
+    imported document may be larger (1 GB) than a pack's file may be."""
+    if entries > limits.max_entries:
+        raise PackExportError(
+            f"the collection has {entries - 1:,} files; a pack may hold {limits.max_entries - 1:,}"
+        )
+    total = 0
+    for r in resources:
+        try:
+            size = library.catalog.path_of(r).stat().st_size
+        except OSError as exc:
+            raise PackExportError(f"cannot read {r.title}: {exc.strerror or exc}") from exc
+        if size > limits.max_entry_bytes:
+            raise PackExportError(
+                f"{r.title} is larger than a pack may hold ({size / 2**20:,.0f} MB; "
+                f"at most {limits.max_entry_bytes / 2**20:,.0f} MB a file)"
+            )
+        total += size
+    if total > limits.max_total_bytes:
+        raise PackExportError(
+            f"the collection's files are larger than a pack may hold ({total / 2**20:,.0f} MB; "
+            f"at most {limits.max_total_bytes / 2**20:,.0f} MB in all)"
+        )
 
 
 def _check_files(library: Library, resources: list[Any]) -> None:
@@ -116,7 +154,9 @@ def _check_files(library: Library, resources: list[Any]) -> None:
             raise PackExportError(f"the file of {r.title} has changed since it was added")
 
 
-def _write_zip(out: Path, manifest: bytes, members: list[tuple[str, Path | bytes]]) -> None:
+def _write_zip(
+    out: Path, manifest: bytes, members: list[tuple[str, Path | bytes]], limits: Limits
+) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
     os.close(fd)
@@ -127,7 +167,15 @@ def _write_zip(out: Path, manifest: bytes, members: list[tuple[str, Path | bytes
                 if isinstance(source, bytes):
                     zf.writestr(name, source)
                 else:
-                    zf.write(source, name)
+                    # Stored: PDFs and images are compressed already, and a document that
+                    # deflates past the install's ratio limit (blank pages, uncompressed)
+                    # would have the pack refused as a zip bomb.
+                    zf.write(source, name, compress_type=zipfile.ZIP_STORED)
+        with zipfile.ZipFile(temporary) as zf:
+            try:  # what installing checks first: sizes, ratios, names, layout
+                check_archive(zf, limits)
+            except PackError as exc:
+                raise PackExportError(f"the pack would not install: {exc}") from exc
         with open(temporary, "rb") as f:
             os.fsync(f.fileno())
         os.replace(temporary, out)

@@ -22,9 +22,9 @@ from reader_app.library import Library
 from reader_app.manifest import dump_manifest
 from reader_app.migrations import LATEST_VERSION, MIGRATIONS
 from reader_app.packs import format as pack_format
-from reader_app.packs.export import export_pack
+from reader_app.packs.export import PackExportError, export_pack
 from reader_app.packs.install import STAGING, install_pack
-from reader_app.packs.unzip import PackError
+from reader_app.packs.unzip import Limits, PackError
 from reader_app.store import Store, WriteError
 from reader_app.worker import WorkerError
 from tests.repo_paths import REPO
@@ -471,6 +471,26 @@ def test_export_streams_files_instead_of_reading_them_whole(
         tracemalloc.stop()
     assert report.resources == 1 and report.size > 0
     assert peak < 3 * 1024**2  # read in chunks (a fixed 2 MB, whatever the file's size)
+
+
+def test_export_refuses_a_collection_too_large_to_install(
+    library: Library, data_dir: Path, tmp_path: Path
+) -> None:
+    add_row(library, data_dir, "big-paper", b"%PDF-1.4\n" + b"\x01" * 5000)
+    out = tmp_path / "big.rrpack"
+    with pytest.raises(PackExportError, match="larger than a pack may hold"):
+        export_pack(library, "imported", out, limits=Limits(max_entry_bytes=4096))
+    assert not out.exists() and not list(tmp_path.glob(".big.rrpack.*"))
+
+
+def test_an_export_of_documents_that_deflate_very_well_installs(
+    library: Library, data_dir: Path, tmp_path: Path
+) -> None:
+    blank = b"%PDF-1.4\n" + b"\0" * (3 * 1024**2)  # deflates far past 100:1
+    add_row(library, data_dir, "blank-pages", blank)
+    pack = export_pack(library, "imported", tmp_path / "blank.rrpack").path
+    (item,) = install_pack(library, pack, dry_run=True).items  # checks the whole pack
+    assert item.status == "unchanged"
 
 
 def add_row(library: Library, data_dir: Path, rid: str, data: bytes) -> None:
