@@ -263,6 +263,13 @@ class Library:
             raise importing.ImportRefused(
                 f"{resource.title} is part of the bundled collection and cannot be removed"
             )
+        if not keep_notes and self.bundled.get(resource_id) is not None:
+            # A pack's edition of a bundled resource: removing it brings the bundled
+            # edition back, and the notes (made on either) belong to it.
+            raise importing.ImportRefused(
+                f"removing {resource.title} brings back the bundled edition, which keeps "
+                "the notes; remove it keeping them"
+            )
         importing.remove(self.store, self.data_dir, resource_id, keep_notes)
         self.reload_catalog()
 

@@ -18,6 +18,7 @@ import pytest
 
 from reader_app import cli, importing, paths
 from reader_app.annotations import Annotations
+from reader_app.importing import ImportRefused
 from reader_app.library import Library
 from reader_app.manifest import dump_manifest
 from reader_app.migrations import LATEST_VERSION, MIGRATIONS
@@ -194,6 +195,23 @@ def test_a_pack_never_writes_into_or_deletes_from_the_bundled_folder(
     library.remove_resource("reset-pillar")
     assert library.resource("reset-pillar").sha256 == reset.sha256
     assert {p: p.stat().st_mtime_ns for p in bundled.rglob("*") if p.is_file()} == before
+
+
+def test_removing_a_packs_edition_does_not_delete_the_notes_of_the_bundled_one(
+    library: Library, data_dir: Path, tmp_path: Path
+) -> None:
+    reset = library.resource("reset-pillar")
+    note = Annotations(library.store).add(reset.id, reset.sha256, "page-note", 1, body="keep")
+    data = pdf_bytes("Reset, second edition")
+    e = entry("reset-pillar", data, edition=2, collection=reset.collection)
+    install_pack(library, make_pack(tmp_path / "e.rrpack", [(e, data)], collections=[]))
+    # The bundled edition comes back, so its notes have a document to stay on.
+    with pytest.raises(ImportRefused, match="bundled"):
+        library.remove_resource("reset-pillar", keep_notes=False)
+    assert Annotations(library.store).get(note.id) is not None
+    library.remove_resource("reset-pillar")
+    assert library.resource("reset-pillar").sha256 == reset.sha256
+    assert Annotations(library.store).get(note.id) is not None
 
 
 # Failures part way
