@@ -164,8 +164,12 @@ class EvidenceView(QScrollArea):
             return section
         words = ", ".join(f"{term} \N{MULTIPLICATION SIGN}{count}" for term, count in score.terms)
         column.addWidget(plain_label(breakable(f"Words found: {words}"), "Words found"))
+        shown = set()
         for passage in score.passages:
             quote = " ".join(passage.text.split())
+            if (passage.page, quote) in shown:  # a sentence the document repeats
+                continue
+            shown.add((passage.page, quote))
             label = plain_label(
                 breakable(
                     f"Page {passage.page}: \N{LEFT DOUBLE QUOTATION MARK}{quote}"
@@ -203,6 +207,8 @@ class ImportDialog(QDialog):
         kind = MEDIA_NAMES.get(prepared.media_type, "Image")
         pages = f"{prepared.pages} page{'s' * (prepared.pages != 1)}"
         about = f"{prepared.path.name} \N{MIDDLE DOT} {kind}, {pages}"
+        if total > 1:
+            about = f"File {number} of {total}: {about}"
         self.file_label = plain_label(about, "File")
         self.file_label.setToolTip(str(prepared.path))
         self.notices = [plain_label(notice, "Notice") for notice in prepared.notices]
@@ -218,7 +224,8 @@ class ImportDialog(QDialog):
             shares={s.pillar_id: s.score for s in prepared.scores},
         )
         hint = (
-            "Pillars ticked as its text suggests, the main one first; change them as you see fit."
+            "Ticked as its text suggests, with the strongest first; the first one ticked is "
+            "its main pillar."
             if suggested
             else "Its text suggests no pillar: choose at least one."
         )
@@ -423,6 +430,7 @@ class ImportSession(QObject):
         for label in ask.findChildren(QLabel):  # the message names the file: plain text
             label.setTextFormat(Qt.TextFormat.PlainText)
         ask.setOkButtonText("Open")
+        ask.setMinimumWidth(380)
         ask.textValueSelected.connect(lambda password: self._prepare(path, password))
         ask.rejected.connect(lambda: self._skip(f"{path.name}: no password was given"))
         ask.finished.connect(ask.deleteLater)
@@ -457,8 +465,7 @@ class ImportSession(QObject):
         box = QMessageBox(
             QMessageBox.Icon.Information,
             "Already in the Library",
-            f"{path.name} is already in the library, as {quoted(title)}. "
-            "It was not added again.",
+            f"{path.name} is already in the library, as {quoted(title)}. It was not added again.",
             QMessageBox.StandardButton.Ok,
             self.window,
         )

@@ -402,8 +402,8 @@ class MainWindow(QMainWindow):
         self.detail_meta.setText(
             f"{resource.kind.replace('-', ' ').capitalize()} · {pillars}\n"
             f"{collection.title if collection else resource.collection} · {resource.date} · "
-            f"{resource.pages} page{'s' if resource.pages != 1 else ''}{where}\n"
-            f"Original: {resource.source_url}"
+            f"{resource.pages} page{'s' if resource.pages != 1 else ''}{where}"
+            + (f"\nOriginal: {resource.source_url}" if resource.source_url else "")
         )
         self.detail_summary.setText(resource.summary)
         self.detail_label.setText(resource.label)

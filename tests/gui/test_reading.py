@@ -224,9 +224,11 @@ def drop_event(kind, window, paths_: list[Path]):
 
 def test_dropped_files_go_to_the_import_hook(window, tmp_path) -> None:
     files = [tmp_path / "a.pdf", tmp_path / "b.epub"]
+    assert window.acceptDrops()  # the window adds dropped files to the library
+    window.set_import_handler(None)
     _data, enter = drop_event(QDragEnterEvent, window, files)
     window.dragEnterEvent(enter)
-    assert not enter.isAccepted()  # no importer yet: the window refuses drops
+    assert not enter.isAccepted()  # no importer: the window refuses drops
     received = []
     window.set_import_handler(received.append)
     assert window.acceptDrops()
