@@ -86,6 +86,9 @@ class PackReport:
 
     @property
     def changed(self) -> bool:
+        """Whether the library changed (a dry run changes nothing, whatever it plans)."""
+        if self.dry_run:
+            return False
         return any(i.status in ("added", "updated") for i in self.items) or bool(
             self.notes and self.notes.get("imported")
         )

@@ -318,6 +318,17 @@ def test_notes_that_cannot_be_re_anchored_at_install_wait_for_the_document_to_op
     assert kept is not None and kept.doc_sha256 == reset.sha256  # still to re-anchor
 
 
+def test_a_dry_run_on_the_command_line_writes_nothing_not_even_the_index(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paper = pdf_bytes("A paper not yet installed")
+    pack = make_pack(tmp_path / "d.rrpack", [(entry("paper", paper), paper)])
+    assert cli.main(["pack", "import", "--dry-run", str(pack)]) == 0
+    assert "1 added" in capsys.readouterr().out
+    assert not paths.resolve(str(data_dir)).index_dir.exists()
+    assert state(data_dir)[0] == [] and state(data_dir)[3] == []
+
+
 # Text from a pack on a terminal
 
 
@@ -334,13 +345,16 @@ def test_pack_text_is_cleaned_before_it_is_stored_or_printed(
         [{**PAPERS, "title": HOSTILE, "description": HOSTILE}],
         title=HOSTILE,
     )
-    assert cli.main(["pack", "import", str(pack)]) == 0
+    # A dry run prints what an install does.
+    assert cli.main(["pack", "import", "--dry-run", str(pack)]) == 0
     out = capsys.readouterr().out
+    assert "Flood plan" in out
     assert not any((ord(c) < 32 and c != "\n") or 0x7F <= ord(c) < 0xA0 for c in out)
     assert "\u202e" not in out
     assert max(len(line) for line in out.splitlines()) < 400
     library = open_library(data_dir)
     try:
+        install_pack(library, pack)
         resource = library.resource("flood-plan")
         assert resource.title.startswith("Flood plan") and len(resource.title) <= 300
         assert "\x1b" not in resource.title and "\n" not in resource.title
