@@ -137,15 +137,17 @@ class EvidenceView(QScrollArea):
         inner = QWidget()
         column = QVBoxLayout(inner)
         self.sections: dict[str, QWidget] = {}
-        for pillar_id in order:
+        for pillar_id in order if any(s.terms for s in scores) else ():
             pillar, score = catalog.pillar(pillar_id), by_id.get(pillar_id)
             if pillar is None or score is None:
                 continue
             section = self._section(pillar, score)
             self.sections[pillar_id] = section
             column.addWidget(section)
-        if not self.sections:
-            column.addWidget(plain_label("There is no text in it to suggest pillars from."))
+        if not self.sections:  # an image, a scan, or text about something else
+            column.addWidget(
+                plain_label("Nothing in its text points to a pillar: choose them yourself.")
+            )
         column.addStretch(1)
         self.setWidget(inner)
 
@@ -221,7 +223,7 @@ class ImportDialog(QDialog):
             order=order,
             chosen=suggested,
             known_tags=known_tags,
-            shares={s.pillar_id: s.score for s in prepared.scores},
+            shares={s.pillar_id: s.score for s in prepared.scores} if suggested else None,
         )
         hint = (
             "Ticked as its text suggests, with the strongest first; the first one ticked is "

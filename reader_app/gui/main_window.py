@@ -790,6 +790,8 @@ class MainWindow(QMainWindow):
                 self.close_documents_of(view.resource.id)
             elif resource != view.resource:
                 view.resource = resource
+                view.setAccessibleName(f"Document: {resource.title}")
+                view.setToolTip(resource.title)
                 index = self.tabs.indexOf(view)
                 self.tabs.setTabText(index, resource.title)
                 self.tabs.setTabToolTip(index, resource.title)

@@ -244,6 +244,24 @@ def test_an_encrypted_pdf_left_without_a_password_is_skipped(
     assert not [r for r in library.catalog.resources if r.source == "imported"]
 
 
+def test_an_image_is_added_once_its_pillars_are_chosen(qtbot, window, library, tmp_path) -> None:
+    chart = tmp_path / "chart.png"
+    pixmap = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 40, 30), False)
+    pixmap.clear_with(200)
+    pixmap.save(str(chart))
+    window.importer.start([chart])
+    dialog = import_dialog(qtbot, window)
+    assert dialog.form.kind() == "infographic" and dialog.form.title() == "chart"
+    assert dialog.form.pillars() == ()  # an image has no text to suggest them from
+    assert "choose them yourself" in dialog.evidence.widget().findChild(QLabel).text()
+    assert not dialog.import_button.isEnabled()
+    dialog.form.pillar_boxes["renew"].setChecked(True)
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: not window.importer.running, timeout=TIMEOUT)
+    [added] = [r for r in library.catalog.resources if r.source == "imported"]
+    assert (added.media_type, added.pillars) == ("image/png", ("renew",))
+
+
 @pytest.fixture
 def own(library, cyber_pdf) -> str:
     """A document of the reader's, added before the window opens."""
