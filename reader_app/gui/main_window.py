@@ -68,6 +68,7 @@ from reader_app.gui.indexing import IndexingThread
 from reader_app.gui.library_view import CoverGrid, PillarChipDelegate
 from reader_app.gui.link_opener import LinkOpener
 from reader_app.gui.notes_view import NotesView
+from reader_app.gui.pack_dialogs import PackActions
 from reader_app.gui.render_service import RenderService
 from reader_app.gui.resource_editing import (
     LibraryChanges,
@@ -123,6 +124,10 @@ class MainWindow(QMainWindow):
         self.changes.catalog_changed.connect(self.on_catalog_changed)
         self.changes.removing.connect(self.close_documents_of)
         self.importer = ImportSession(self.changes, self, state, show=self.select_resource)
+        # Resource packs: installed in a thread, then every view is brought up to date.
+        self.packs = PackActions(library, state, self)
+        self.packs.catalog_changed.connect(self.on_pack_installed)
+        self.packs.message.connect(lambda text: self.statusBar().showMessage(text, 20_000))
         self.set_import_handler(self.importer.start)  # files dropped on the window
         self.setWindowTitle(APP_NAME)
         self.resize(1200, 720)
@@ -235,6 +240,13 @@ class MainWindow(QMainWindow):
         self.recent_menu.setToolTip("Documents you read lately")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._action(file_menu, "&Export Notes…", self.export_notes, "Ctrl+Shift+E")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Install Resource Pack…", self.packs.install).setToolTip(
+            "Add a collection, or newer editions of resources, from a resource pack"
+        )
+        self._action(file_menu, "Export Collection as &Pack…", self.packs.export).setToolTip(
+            "Write a collection (and your notes on it, if you like) as a pack to share"
+        )
         file_menu.addSeparator()
         self.quit_action = self._action(
             file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit
@@ -807,6 +819,42 @@ class MainWindow(QMainWindow):
             self.detail_title.setText("Select a resource")
             self.edit_button.hide()
         self.start_indexing()
+
+    def on_pack_installed(self, changed: set[str]) -> None:
+        """A pack went in (``library.catalog`` is the new one): documents whose file it
+        replaced are opened again, the views refreshed, and open documents show the notes
+        it re-anchored or brought."""
+        reopened = self.reopen_replaced_documents()
+        self.on_catalog_changed(changed)
+        for view in self.document_views():
+            if view.notes is not None:
+                view.notes.reload()
+        if reopened:
+            names = ", ".join(reopened)
+            self.statusBar().showMessage(
+                f"The new edition of {names} replaced the one open, and was opened in its place",
+                20_000,
+            )
+
+    def reopen_replaced_documents(self) -> list[str]:
+        """Open again, at their page and in their place, the documents in tabs whose file
+        has been replaced by a newer edition: a view shows only the file it opened. Returns
+        their titles."""
+        current = self.tabs.currentWidget()
+        titles = []
+        for view in self.document_views():
+            resource = self._library.catalog.get(view.resource.id)
+            if resource is None or resource.sha256 == view.resource.sha256:
+                continue
+            index, page = self.tabs.indexOf(view), view.current_page()
+            self.on_tab_close_requested(index)
+            fresh = self.open_document(resource.id, min(page, resource.pages))
+            self.tabs.tabBar().moveTab(self.tabs.indexOf(fresh), index)
+            if view is current:
+                current = fresh
+            titles.append(resource.title)
+        self.tabs.setCurrentWidget(current)
+        return titles
 
     def select_resource(self, resource_id: str, reveal: bool = True) -> None:
         """Choose a resource in the library; with ``reveal``, bring the library forward

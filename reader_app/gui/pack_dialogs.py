@@ -120,8 +120,8 @@ def _outcome(item: PackItem, done: bool) -> str:
     if item.status == "added":
         return "Added" if done else "Will be added"
     if item.status == "updated":
-        edition = f"edition {item.old_edition} → {item.new_edition}"
-        return f"Updated, {edition}" if done else f"Newer edition: {edition}"
+        editions = f"{item.old_edition} → {item.new_edition}"
+        return f"Updated (edition {editions})" if done else f"Newer edition ({editions})"
     if item.status == "unchanged":
         return "Already in your library"
     if item.status == "skipped":
@@ -329,7 +329,7 @@ class InstallPackDialog(QDialog):
             row = [_cell(title, f"{item.title}\n({item.resource_id})"), _cell(_outcome(item, done))]
             root.appendRow(row)
             details = list(item.changes) if item.status == "updated" else []
-            if item.detail:
+            if item.detail and item.status in ("skipped", "error"):  # why
                 details.append(item.detail)
             if done and (notes := _notes_line(item)):
                 details.append(notes)
@@ -481,7 +481,7 @@ class PackActions(QObject):
     date (in the GUI thread) and the views told through ``catalog_changed``."""
 
     catalog_changed = Signal(set)  # ids of the resources a pack added or replaced
-    message = Signal(str)  # for the status bar
+    message = Signal(str)  # for the status bar (an install's report is in its dialog)
 
     def __init__(self, library: Library, state: QSettings, parent: QWidget) -> None:
         super().__init__(parent)
@@ -510,8 +510,6 @@ class PackActions(QObject):
         # After a failed install, ``report`` is the preview: what may be in, or part of it.
         wanted = ("added", "updated")
         self.catalog_changed.emit({i.resource_id for i in report.items if i.status in wanted})
-        if not report.dry_run:
-            self.message.emit(f"Installed {one_line(report.title)}")
 
     def export(self) -> ExportPackDialog:
         dialog = ExportPackDialog(self.library, self.state, self.window)
