@@ -197,6 +197,18 @@ def test_a_pack_never_writes_into_or_deletes_from_the_bundled_folder(
     assert {p: p.stat().st_mtime_ns for p in bundled.rglob("*") if p.is_file()} == before
 
 
+def test_a_new_edition_with_the_same_file_keeps_the_file_both_rows_name(
+    library: Library, data_dir: Path, tmp_path: Path
+) -> None:
+    paper = pdf_bytes("One file, two editions of its details")
+    install_pack(library, make_pack(tmp_path / "1.rrpack", [(entry("p", paper), paper)]))
+    retitled = entry("p", paper, edition=2, title="Retitled")
+    (item,) = install_pack(library, make_pack(tmp_path / "2.rrpack", [(retitled, paper)])).items
+    assert item.status == "updated" and item.changes == ["title: 'Resource p' → 'Retitled'"]
+    resource = library.resource("p")
+    assert resource.title == "Retitled" and library.catalog.path_of(resource).read_bytes() == paper
+
+
 def test_removing_a_packs_edition_does_not_delete_the_notes_of_the_bundled_one(
     library: Library, data_dir: Path, tmp_path: Path
 ) -> None:
