@@ -1,6 +1,7 @@
 """Export files: safe names on every system, and written whole or not at all."""
 
 import os
+import time
 
 import pytest
 
@@ -51,3 +52,22 @@ def test_a_failed_write_leaves_the_old_file_and_no_leftovers(tmp_path, monkeypat
         write_atomic(target, b"new and longer")
     assert target.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["notes.md"]  # no temporary file left
+
+
+@pytest.mark.parametrize("name", ["notes.md", "Notes (1) [draft] +.md"])
+def test_temporary_files_of_killed_writes_are_removed_by_the_next_write(tmp_path, name) -> None:
+    target = tmp_path / name
+    long_ago = time.time() - files.ABANDONED_AFTER - 60
+    abandoned = tmp_path / f".{name}.abc_1234.part"  # a write killed long ago
+    under_way = tmp_path / f".{name}.zz9_zz9z.part"  # a write going on elsewhere
+    anothers = tmp_path / ".other.md.abc_1234.part"  # another file's
+    lookalike = tmp_path / f".{name}.mine.part"  # not a name write_atomic makes
+    for path in (abandoned, under_way, anothers, lookalike):
+        path.write_bytes(b"half")
+    for path in (abandoned, anothers, lookalike):
+        os.utime(path, (long_ago, long_ago))
+    write_atomic(target, b"whole")
+    assert target.read_bytes() == b"whole"
+    assert sorted(os.listdir(tmp_path)) == sorted(
+        [name, under_way.name, anothers.name, lookalike.name]
+    )
