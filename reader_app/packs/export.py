@@ -97,6 +97,7 @@ def export_pack(
         notes=pack_format.NOTES if notes_data else "",
         notes_sha256=hashlib.sha256(notes_data).hexdigest() if notes_data else "",
     )
+    _check_target(library, Path(out), [library.catalog.path_of(r) for r in resources])
     _check_sizes(library, resources, len(members) + 1, limits)
     _check_files(library, resources)
     _write_zip(Path(out), pack_format.render(manifest).encode("utf-8"), members, limits)
@@ -111,6 +112,20 @@ def _complete(collection: Collection, stamp: datetime) -> Collection:
         date=collection.date or stamp.strftime("%Y-%m-%d"),
         description=collection.description or collection.title,
     )
+
+
+def _check_target(library: Library, out: Path, sources: list[Path]) -> None:
+    """Never write a pack over a file it packs or into the data folder: the pack takes
+    its name by replacing what is there, a document or the database among them."""
+    target = out.resolve()
+    if library.data_dir is not None:
+        data = library.data_dir.resolve()
+        if target == data or data in target.parents:
+            raise PackExportError(
+                f"{out} is in the library's data folder; choose a folder outside it"
+            )
+    if any(target == source.resolve() for source in sources):
+        raise PackExportError(f"{out} is one of the files it packs; choose another name")
 
 
 def _check_sizes(library: Library, resources: list[Any], entries: int, limits: Limits) -> None:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 import tracemalloc
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -535,6 +537,29 @@ def test_an_export_of_documents_that_deflate_very_well_installs(
     pack = export_pack(library, "imported", tmp_path / "blank.rrpack").path
     (item,) = install_pack(library, pack, dry_run=True).items  # checks the whole pack
     assert item.status == "unchanged"
+
+
+def test_export_refuses_to_write_over_a_document_of_the_library(
+    library: Library, data_dir: Path, tmp_path: Path
+) -> None:
+    rid = import_own(library, tmp_path / "in", "A paper the pack must not overwrite")
+    own = library.catalog.path_of(library.resource(rid))
+    before = own.read_bytes()
+    with pytest.raises(PackExportError, match="data folder"):
+        export_pack(library, "imported", own)
+    with pytest.raises(PackExportError, match="data folder"):
+        export_pack(library, "imported", own.parent / "mine.rrpack")
+    assert own.read_bytes() == before
+    assert sorted(p.name for p in own.parent.iterdir()) == [own.name]
+    # A copy of the bundled folder stands in for it: a regression must not break the
+    # checkout's own files.
+    shutil.copytree(REPO / "resources", tmp_path / "bundled")
+    library.catalog = replace(library.catalog, root=tmp_path / "bundled")
+    bundled = library.catalog.path_of(library.resource("reset-pillar"))
+    kept = bundled.stat().st_mtime_ns
+    with pytest.raises(PackExportError, match="one of the files it packs"):
+        export_pack(library, library.resource("reset-pillar").collection, bundled)
+    assert bundled.stat().st_mtime_ns == kept
 
 
 def add_row(library: Library, data_dir: Path, rid: str, data: bytes) -> None:
