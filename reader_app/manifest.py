@@ -230,8 +230,9 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, str):
-        # A JSON string literal is also a valid TOML basic string.
-        return json.dumps(value, ensure_ascii=False)
+        # A JSON string literal is also a valid TOML basic string, once DEL (which JSON
+        # leaves as it is and TOML does not allow) is escaped.
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     raise TypeError(f"cannot write {type(value).__name__} to a manifest")

@@ -562,6 +562,20 @@ def test_export_refuses_to_write_over_a_document_of_the_library(
     assert bundled.stat().st_mtime_ns == kept
 
 
+def test_an_export_of_a_title_with_a_delete_character_installs(
+    library: Library, data_dir: Path, tmp_path: Path
+) -> None:
+    add_row(library, data_dir, "budget", pdf_bytes("The budget"))
+    library.edit_resource("budget", title="Budget\x7f 2024")  # as a PDF's metadata may have it
+    pack = export_pack(library, "imported", tmp_path / "budget.rrpack").path
+    other = open_library(tmp_path / "colleague")
+    try:
+        assert [i.status for i in install_pack(other, pack).items] == ["added"]
+        assert other.resource("budget").title == "Budget 2024"
+    finally:
+        other.close()
+
+
 def add_row(library: Library, data_dir: Path, rid: str, data: bytes) -> None:
     """A document of the reader's own, listed directly (no worker reads it)."""
     relative = f"{importing.FILES}/{sha(data)}.pdf"
