@@ -158,6 +158,7 @@ class InstallPackDialog(QDialog):
         self.result: PackReport | None = None
         self.error = ""  # the message shown when the pack was refused or failed
         self._task: LibraryTask | None = None
+        self._notes_on: dict[str, int] = {}  # resource id -> the reader's notes on it
 
         self.heading = QLabel(accessibleName="Pack title", wordWrap=True)
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
@@ -175,6 +176,7 @@ class InstallPackDialog(QDialog):
         )
         self.items.setToolTip("Each resource in the pack and what installing does to it")
         self.items.setModel(self.model)
+        self.items.hide()  # until there is something to list
         self.items.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.items.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.items.header()
@@ -237,8 +239,15 @@ class InstallPackDialog(QDialog):
 
     def on_checked(self, report: PackReport) -> None:
         self.preview = report
+        updated = {i.resource_id for i in report.items if i.status == "updated"}
+        if updated:  # the reader's notes on the editions a pack would replace
+            for note in Annotations(self.library.store).find(
+                AnnotationFilter(resource_ids=updated)
+            ):
+                self._notes_on[note.resource_id] = self._notes_on.get(note.resource_id, 0) + 1
         self.heading.setText(one_line(report.title) or self.path.name)
         self._show_items(report, done=False)
+        self.items.show()
         wanted = report.count("added") + report.count("updated")
         takes_notes = bool(report.notes and report.notes.get("in_pack"))
         lines = [
@@ -248,7 +257,7 @@ class InstallPackDialog(QDialog):
         ]
         if takes_notes:
             lines.append("It also holds shared notes, which will be added to yours.")
-        if any(i.status == "updated" for i in report.items):
+        if self._notes_on:
             lines.append(
                 "Your notes on a replaced edition are placed again in the new one; "
                 "any whose passage is gone are kept and listed as not found."
@@ -299,6 +308,8 @@ class InstallPackDialog(QDialog):
         else:
             self.error = f"The pack could not be read: {exc}"
         self.summary.setText(self.error)
+        if not installing:  # nothing to list: the dialog is only as big as its message
+            self.resize(self.width(), self.sizeHint().height())
         self.install_button.hide()
         self.close_button.setText("Close")
         if installing and not isinstance(exc, PackError):
@@ -308,18 +319,22 @@ class InstallPackDialog(QDialog):
 
     @staticmethod
     def _counts(report: PackReport, done: bool) -> list[str]:
-        words = {
+        words = {  # status -> (what was done, what will be done)
             "added": ("added", "to add"),
-            "updated": ("updated", "newer editions"),
+            "updated": ("updated", "newer edition"),
             "unchanged": ("already in your library", "already in your library"),
             "skipped": ("skipped", "to skip"),
             "error": ("not installed", "not installed"),
         }
-        return [
-            f"{n} {words[status][0 if done else 1]}"
-            for status in words
-            if (n := report.count(status))
-        ] or ["none"]
+        counts = []
+        for status, (past, coming) in words.items():
+            if n := report.count(status):
+                counts.append(
+                    plural(n, coming)
+                    if coming == "newer edition" and not done
+                    else f"{n} {past if done else coming}"
+                )
+        return counts or ["none"]
 
     def _show_items(self, report: PackReport, done: bool) -> None:
         self.model.removeRows(0, self.model.rowCount())
@@ -333,6 +348,14 @@ class InstallPackDialog(QDialog):
                 details.append(item.detail)
             if done and (notes := _notes_line(item)):
                 details.append(notes)
+            elif (
+                not done
+                and item.status == "updated"
+                and (n := self._notes_on.get(item.resource_id))
+            ):
+                details.append(
+                    f"You have {plural(n, 'note')} on it: placed again in the new edition"
+                )
             for detail in details:
                 child = _cell(detail)
                 row[0].appendRow(child)
@@ -355,6 +378,13 @@ class ExportPackDialog(QDialog):
         self._task: LibraryTask | None = None
         self._notes = Annotations(library.store)
 
+        intro = QLabel(
+            "A pack holds a collection's documents and their details, for a colleague to "
+            "add to their library (File > Install Resource Pack). Your notes go in only "
+            "if you include them.",
+            wordWrap=True,
+        )
+        intro.setTextFormat(Qt.TextFormat.PlainText)
         self.collection = QComboBox(accessibleName="Collection")
         self.collection.setToolTip("The collection whose resources go in the pack")
         catalog = library.catalog
@@ -385,10 +415,12 @@ class ExportPackDialog(QDialog):
         form.addRow("Collection:", self.collection)
         form.addRow("", self.with_notes)
         column = QVBoxLayout(self)
+        column.addWidget(intro)
         column.addLayout(form)
         column.addWidget(self.message)
         column.addWidget(self.busy)
         column.addWidget(self.buttons)
+        self.setMinimumWidth(480)
         if not self.collection.count():
             self.message.setText("There is no collection with resources to export.")
             self.export_button.setEnabled(False)

@@ -177,6 +177,7 @@ def test_a_newer_edition_updates_the_title_and_the_open_document(
     assert (title, outcome) == ("Reset, second edition", "Newer edition (1 → 2)")
     assert "new document file (5 → 6 pages)" in changes
     assert any(c.startswith("title:") for c in changes)
+    assert "You have 1 note on it: placed again in the new edition" in changes
 
     install(qtbot, dialog)
     ((_title, outcome, details),) = rows(dialog)
@@ -210,7 +211,7 @@ def test_a_refused_pack_says_why_and_changes_nothing(
     before, shown = snapshot(data_dir), titles(window)
     dialog = open_install(qtbot, window, monkeypatch, pack)
     assert dialog.error.startswith("This pack was refused and nothing was changed.")
-    assert dialog.summary.text() == dialog.error
+    assert dialog.summary.text() == dialog.error and dialog.items.isHidden()
     assert dialog.install_button.isHidden() and dialog.close_button.text() == "Close"
     assert snapshot(data_dir) == before and titles(window) == shown
     assert not (tmp_path / "evil.pdf").exists() and not (data_dir / "evil.pdf").exists()
