@@ -128,8 +128,11 @@ class Library:
         )
         collections = list(self.bundled.collections)
         known = {c.id for c in collections}
+        used = {r.collection for r in resources}
         for collection in importing.pack_collections(self.store):
-            if collection.id not in known:
+            # A pack's collection is listed while it holds something (its row stays,
+            # for the next pack that fills it).
+            if collection.id not in known and collection.id in used:
                 collections.append(collection)
                 known.add(collection.id)
         if any(r.collection == importing.COLLECTION.id for r in own):

@@ -422,6 +422,17 @@ def test_a_pack_cannot_rename_a_bundled_collection_or_my_documents(
     assert library.catalog.collection("imported") is None
 
 
+def test_a_pack_collection_left_empty_is_no_longer_listed(
+    library: Library, data_dir: Path, tmp_path: Path
+) -> None:
+    paper = pdf_bytes("The only paper of its collection")
+    install_pack(library, make_pack(tmp_path / "p.rrpack", [(entry("only", paper), paper)]))
+    assert library.catalog.collection("council-papers") is not None
+    library.remove_resource("only")
+    assert library.catalog.collection("council-papers") is None
+    assert "council-papers" not in {c.id for c in library.catalog.collections}
+
+
 # Editions and dates
 
 
