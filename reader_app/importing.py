@@ -16,13 +16,15 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader_app.catalog import KINDS, Collection, Pillar, Resource
 from reader_app.documents import DocumentError, Inspection, inspect
 from reader_app.export.files import write_atomic
-from reader_app.pillar_suggestion import PillarScore, suggest, suggested
 from reader_app.store import Store, now
+
+if TYPE_CHECKING:
+    from reader_app.pillar_suggestion import PillarScore
 
 FILES = "files"  # in the data folder
 COLLECTION = Collection(
@@ -152,6 +154,8 @@ class Prepared:
 
     @property
     def suggested_pillars(self) -> list[str]:
+        from reader_app.pillar_suggestion import suggested
+
         return suggested(self.scores)
 
 
@@ -183,6 +187,10 @@ def prepare(
     stored = seen.data if seen.data is not None else data
     sha = hashlib.sha256(stored).hexdigest()
     title = " ".join((seen.title or path.stem).split())[:300] or path.stem
+    # Loaded here: its stemmer is the search's (Whoosh), which commands that do not
+    # import or search should not pay for.
+    from reader_app.pillar_suggestion import suggest
+
     scores = suggest(pillars, seen.texts, title=title) if pillars else []
     return Prepared(
         path, stored, original, sha, media_type, seen.pages, title, notices, scores,
