@@ -112,6 +112,7 @@ def read_manifest(
     """Check the whole pack and read its manifest, writing nothing."""
     raw = read_entry(path, pack_format.MANIFEST, limits=limits)
     known = {c.id for c in library.catalog.collections} | {importing.COLLECTION.id}
+    known |= {c.id for c in importing.pack_collections(library.store)}  # empty ones too
     return pack_format.parse(raw, [p.id for p in library.bundled.pillars], known)
 
 

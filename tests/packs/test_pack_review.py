@@ -431,6 +431,10 @@ def test_a_pack_collection_left_empty_is_no_longer_listed(
     library.remove_resource("only")
     assert library.catalog.collection("council-papers") is None
     assert "council-papers" not in {c.id for c in library.catalog.collections}
+    # a later pack may still file a resource there without defining it again
+    again = make_pack(tmp_path / "q.rrpack", [(entry("only", paper), paper)], collections=[])
+    assert [i.status for i in install_pack(library, again).items] == ["added"]
+    assert library.catalog.collection("council-papers") is not None
 
 
 # Editions and dates
