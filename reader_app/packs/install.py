@@ -147,14 +147,15 @@ def _plan_one(library: Library, by_sha: dict[str, str], new: Resource) -> PackIt
     item.old_edition = old.edition
     item.changes = _changes(old, new)
     newer = _newer(new, old)
-    if old.source == "imported" and (old.sha256 != new.sha256 or item.changes):
+    same = old.sha256 == new.sha256 and not item.changes
+    if old.source == "imported" and not same:
         # The reader's own document: replacing it would delete their file and move
         # their notes onto someone else's document, whatever edition a pack claims.
         item.status = "skipped"
         item.detail = f"{old.id} is a document of your own here; a pack does not replace it"
         item.changes = []
-    elif not newer:
-        if old.sha256 == new.sha256 and not item.changes:
+    elif old.source == "imported" or not newer:
+        if same:  # (the reader's own stays theirs, whatever edition the pack gives it)
             item.status, item.detail = "unchanged", "already in the library"
         else:
             item.status = "skipped"

@@ -162,6 +162,19 @@ def test_a_pack_cannot_replace_or_delete_a_document_of_your_own(
     stored = Annotations(library.store).get(note.id)
     assert stored is not None and (stored.doc_sha256, stored.orphaned) == (mine.sha256, False)
 
+    # Nor does it take the document over when it is the same, whatever its edition.
+    export_pack(library, "imported", tmp_path / "mine.rrpack")
+    with zipfile.ZipFile(tmp_path / "mine.rrpack") as zf:
+        manifest = zf.read(pack_format.MANIFEST).decode().replace("edition = 1", "edition = 5")
+        files = {n: zf.read(n) for n in zf.namelist() if n != pack_format.MANIFEST}
+    with zipfile.ZipFile(tmp_path / "mine-5.rrpack", "w") as zf:
+        zf.writestr(pack_format.MANIFEST, manifest)
+        for name, data in files.items():
+            zf.writestr(name, data)
+    (item,) = install_pack(library, tmp_path / "mine-5.rrpack").items
+    assert item.status == "unchanged"
+    assert library.resource(rid).source == "imported"
+
 
 def test_two_resources_of_a_pack_with_one_document_are_installed_once(
     library: Library, data_dir: Path, tmp_path: Path
