@@ -60,7 +60,7 @@ def run(app_paths: AppPaths, link: str | None = None) -> int:
         state = QSettings(str(app_paths.config_dir / WINDOW_STATE_FILE), QSettings.Format.IniFormat)
         window = MainWindow(library, state, settings=settings, theme=theme)
         backup_actions = BackupActions(window, app_paths, state)
-        backup_actions.restore_confirmed.connect(partial(leave_for_restore, app, window))
+        backup_actions.restore_confirmed.connect(partial(leave_for_restore, app, backup_actions))
         window.show()
         app.setQuitOnLastWindowClosed(True)
         if link is not None:

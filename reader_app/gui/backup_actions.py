@@ -154,6 +154,10 @@ class BackupActions(QObject):
         window.installEventFilter(self)
 
     @property
+    def window(self) -> MainWindow:
+        return self._window
+
+    @property
     def busy(self) -> bool:
         return self.task is not None
 
@@ -349,13 +353,24 @@ class BackupActions(QObject):
 # Restoring with the library closed (called by app.run)
 
 
-def leave_for_restore(app: QApplication, window: QWidget, _request: object = None) -> None:
+def leave_for_restore(app: QApplication, actions: BackupActions, _request: object = None) -> None:
     """Close the window (which saves a note typed just now, the open tabs and layout, and
     stops indexing, searching and rendering) and leave the event loop; ``app.run`` then
-    closes the library and calls ``restore_closed_library``."""
+    closes the library and calls ``restore_closed_library``. If the window will not close,
+    nothing is restored and the reader is told."""
+    window = actions.window
     app.setQuitOnLastWindowClosed(False)  # the progress and messages to come are windows too
-    window.close()
-    app.exit(0)
+    if window.close():
+        app.exit(0)
+        return
+    app.setQuitOnLastWindowClosed(True)
+    actions.restore_request = None
+    QMessageBox.warning(
+        window,
+        "Cannot Restore",
+        "The library could not be closed (something is still at work), so nothing was "
+        "restored. Try again in a moment.",
+    )
 
 
 def restore_closed_library(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from windows import make_window
 
@@ -392,11 +392,32 @@ def test_the_app_reopens_on_the_restored_library(qapp, tmp_path, monkeypatch) ->
     assert QApplication.quitOnLastWindowClosed()
 
 
-def test_leave_for_restore_closes_the_window_and_the_loop(qapp, qtbot, window) -> None:
-    closed = []
-    window.destroyed.connect(lambda: closed.append(True))
-    QTimer.singleShot(0, lambda: leave_for_restore(qapp, window))
+def test_leave_for_restore_closes_the_window_and_the_loop(qapp, window) -> None:
+    actions = actions_for(window)
+    QTimer.singleShot(0, lambda: leave_for_restore(qapp, actions))
     assert qapp.exec() == 0
     assert not window.isVisible()
-    assert not qapp.quitOnLastWindowClosed()
+    assert not qapp.quitOnLastWindowClosed()  # app.run's restore progress is a window too
     qapp.setQuitOnLastWindowClosed(True)
+
+
+class RefuseClose(QObject):
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Close:
+            event.ignore()
+            return True
+        return False
+
+
+def test_a_window_that_will_not_close_restores_nothing(qapp, window, tmp_path, monkeypatch) -> None:
+    answers = Answers(monkeypatch)
+    actions = actions_for(window)
+    actions.restore_request = object()  # as confirmed
+    refuse = RefuseClose(window)
+    window.installEventFilter(refuse)
+    leave_for_restore(qapp, actions)
+    window.removeEventFilter(refuse)
+    assert window.isVisible() and actions.restore_request is None
+    assert qapp.quitOnLastWindowClosed()
+    [(kind, title, text)] = answers.told
+    assert (kind, title) == ("warning", "Cannot Restore") and "nothing was restored" in text
