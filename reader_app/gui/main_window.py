@@ -967,6 +967,7 @@ class MainWindow(QMainWindow):
                 view.notes.panel.save_note()  # a note typed just now, before its pause
         self._closing = True  # a start_indexing still queued must not start a thread now
         self.importer.shutdown()
+        self.packs.shutdown()
         if self._indexing is not None:
             self._indexing.cancel()
             self._indexing.wait()

@@ -519,6 +519,13 @@ class PackActions(QObject):
         super().__init__(parent)
         self.library, self.state, self.window = library, state, parent
 
+    def shutdown(self) -> None:
+        """The window is closing: a pack being installed or written is finished first
+        (its dialog cannot be closed while it works, but a window can be closed by
+        other means)."""
+        for task in self.window.findChildren(LibraryTask):
+            task.wait()
+
     def install(self) -> InstallPackDialog | None:
         folder = str(self.state.value(f"{STATE}install_folder", str(Path.home())))
         chosen, _filter = QFileDialog.getOpenFileName(

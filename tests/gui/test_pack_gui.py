@@ -12,6 +12,7 @@ from windows import make_window
 
 from reader_app import paths
 from reader_app.annotations import Annotations
+from reader_app.gui import pack_dialogs
 from reader_app.gui.facet_panel import VALUE_ROLE
 from reader_app.gui.pack_dialogs import ExportPackDialog, InstallPackDialog
 from reader_app.gui.resource_model import RESOURCE_ROLE
@@ -215,6 +216,23 @@ def test_a_refused_pack_says_why_and_changes_nothing(
     assert dialog.install_button.isHidden() and dialog.close_button.text() == "Close"
     assert snapshot(data_dir) == before and titles(window) == shown
     assert not (tmp_path / "evil.pdf").exists() and not (data_dir / "evil.pdf").exists()
+
+
+def test_an_install_that_fails_midway_says_so_and_the_window_shows_what_is_in(
+    qtbot, window, monkeypatch, flood_pack
+) -> None:
+    def failing(library, path, dry_run=False):
+        if dry_run:
+            return install_pack(library, path, dry_run=True)
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(pack_dialogs, "install_pack", failing)
+    dialog = open_install(qtbot, window, monkeypatch, flood_pack)
+    with qtbot.waitSignal(window.packs.catalog_changed) as refreshed:
+        install(qtbot, dialog)
+    assert refreshed.args == [{"flood-plan"}]  # the views look again at what may be in
+    assert dialog.error == "The pack could not be installed: No space left on device"
+    assert dialog.install_button.isHidden() and "flood-plan" not in titles(window)
 
 
 def test_export_writes_a_pack_that_installs_again(
