@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from reader_app.catalog import KINDS, Collection, Pillar, Resource
 from reader_app.documents import DocumentError, Inspection, inspect
 from reader_app.export.files import write_atomic
+from reader_app.packs.format import one_line
 from reader_app.store import Store, now
 
 if TYPE_CHECKING:
@@ -186,7 +187,7 @@ def prepare(
     notices = [f"{path.name} was damaged; it was repaired to import it"] if seen.repaired else []
     stored = seen.data if seen.data is not None else data
     sha = hashlib.sha256(stored).hexdigest()
-    title = " ".join((seen.title or path.stem).split())[:300] or path.stem
+    title = one_line(seen.title) or one_line(path.stem) or "Untitled"
     # Loaded here: its stemmer is the search's (Whoosh), which commands that do not
     # import or search should not pay for.
     from reader_app.pillar_suggestion import suggest
@@ -208,7 +209,7 @@ def commit(
     kind: str | None = None,
 ) -> str:
     """Copy a prepared file into the library and list it; returns its resource id."""
-    chosen = " ".join((title or prepared.title).split())[:300] or prepared.path.stem
+    chosen = one_line(title or "") or prepared.title
     chosen_pillars = list(dict.fromkeys(pillars))
     if not chosen_pillars:
         raise ImportRefused("choose at least one pillar for it (--pillar)")
@@ -289,7 +290,7 @@ def update(
     """Change an imported document's title, kind or pillars."""
     changes: dict[str, str] = {}
     if title is not None:
-        if not (cleaned := " ".join(title.split())[:300]):
+        if not (cleaned := one_line(title)):
             raise ImportRefused("a title cannot be empty")
         changes["title"] = cleaned
     if kind is not None:

@@ -319,3 +319,12 @@ def test_backup_and_restore_from_the_command_line(capsys, library, tmp_path, dat
     (tmp_path / "junk.zip").write_bytes(b"junk")
     code, _out, err = run(capsys, "restore", str(tmp_path / "junk.zip"))
     assert code == 1 and err.startswith("reader-app: error:")
+
+
+def test_control_characters_never_reach_a_title(library, tmp_path) -> None:
+    escape = "\x1b]0;owned\x07Budget \u202ereport\x1b[2J"
+    paper = make_pdf(tmp_path / "a.pdf", heading="Plain heading")
+    (result,) = library.import_files([paper], pillars=("reform",), title=escape + "\nline two")
+    assert library.resource(result.resource_id).title == "]0;ownedBudget report[2J line two"
+    edited = library.edit_resource(result.resource_id, title="\x1b[31mRed\x1b[0m")
+    assert edited.title == "[31mRed[0m"

@@ -106,7 +106,9 @@ def _visible(text: str) -> str:
     )
 
 
-def _line(text: str) -> str:
+def one_line(text: str) -> str:
+    """A title as the library keeps it: one line, no control characters (terminal
+    escapes among them) or bidirectional overrides, of bounded length."""
     return " ".join(_visible(text).split())[:LINE_CHARS].strip()
 
 
@@ -119,20 +121,23 @@ def _clean(manifest: PackManifest) -> PackManifest:
     control characters or bidirectional overrides, nothing of unbounded length."""
     return replace(
         manifest,
-        title=_line(manifest.title) or "Untitled pack",
-        created=_line(manifest.created),
+        title=one_line(manifest.title) or "Untitled pack",
+        created=one_line(manifest.created),
         collections=tuple(
             replace(
-                c, title=_line(c.title) or c.id, url=_line(c.url), description=_text(c.description)
+                c,
+                title=one_line(c.title) or c.id,
+                url=one_line(c.url),
+                description=_text(c.description),
             )
             for c in manifest.collections
         ),
         resources=tuple(
             replace(
                 r,
-                title=_line(r.title) or r.id,
-                label=_line(r.label),
-                source_url=_line(r.source_url),
+                title=one_line(r.title) or r.id,
+                label=one_line(r.label),
+                source_url=one_line(r.source_url),
                 summary=_text(r.summary),
                 alt_text=_text(r.alt_text),
                 transcript=_text(r.transcript),
