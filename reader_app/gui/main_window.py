@@ -825,6 +825,10 @@ class MainWindow(QMainWindow):
         replaced are opened again, the views refreshed, and open documents show the notes
         it re-anchored or brought."""
         reopened = self.reopen_replaced_documents()
+        if changed:
+            # Undoing an edit made before would put back a re-anchored note's old page
+            # and edition (undo entries hold whole annotations).
+            self.annotation_editor.undo_stack.clear()
         self.on_catalog_changed(changed)
         for view in self.document_views():
             if view.notes is not None:

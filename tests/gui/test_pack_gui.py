@@ -161,6 +161,8 @@ def test_a_newer_edition_updates_the_title_and_the_open_document(
         old.id, old.sha256, "note", 2, body="kept", exact=KEPT_PASSAGE
     )
     view = window.open_document("reset-pillar", 2)
+    window.annotation_editor.edit(note.id, body="kept, and edited")
+    assert window.annotation_editor.undo_stack.count() == 1
     new = new_edition_of_reset()
     entry = resource_entry(
         "reset-pillar",
@@ -190,6 +192,8 @@ def test_a_newer_edition_updates_the_title_and_the_open_document(
     assert fresh is not view and fresh.resource.sha256 == sha(new)
     assert window.tabs.indexOf(fresh) == 2 and window.tabs.tabText(2) == "Reset, second edition"
     assert [(a.id, a.page) for a in fresh.notes.items] == [(note.id, 3)]
+    # An undo would put back the note's old page and edition: the history is cleared.
+    assert window.annotation_editor.undo_stack.count() == 0
     assert "new edition of Reset, second edition" in window.statusBar().currentMessage()
 
 
