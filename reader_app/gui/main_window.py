@@ -351,7 +351,7 @@ class MainWindow(QMainWindow):
     def _size_columns(self) -> None:
         self.table.resizeColumnsToContents()
         # Long cells (every pillar, a collection's title) elide so the title keeps its room.
-        for name, width in (("Pillars", 150), ("Collection", 160)):
+        for name, width in (("Pillars", 150), ("Collection", 130)):
             self.table.horizontalHeader().resizeSection(COLUMNS.index(name), width)
 
     def _make_details_pane(self) -> QWidget:
@@ -963,6 +963,9 @@ class MainWindow(QMainWindow):
         splitter = self._state.value("main_window/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
+        else:  # the list gets most of the room: seven columns, and titles are long
+            width = self.width()
+            self.splitter.setSizes([190, width - 190 - width // 5, width // 5])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_pages_read()  # the page the reader was on, even if they just got there
