@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,9 @@ COLLECTION = Collection(
     description="Documents you added to the library",
 )
 MAX_BYTES = 1024 * 1024 * 1024  # 1 GB: a briefing, not a disk image
+# A file in files/ that no row lists is one an interrupted import or pack install left.
+# Younger ones may belong to an import still running in another process.
+ORPHAN_AGE_SECONDS = 3600
 EXTENSIONS = {
     "application/pdf": "pdf",
     "application/epub+zip": "epub",
@@ -337,3 +341,25 @@ def remove(store: Store, data_dir: Path, resource_id: str, keep_notes: bool = Tr
             store.drop_unused_tags()
     (data_dir / rows[0][0]).unlink(missing_ok=True)  # after the row: never a row without it
     return True
+
+
+def sweep_orphans(store: Store, data_dir: Path, min_age: float = ORPHAN_AGE_SECONDS) -> list[str]:
+    """Delete the copies in files/ that no row lists and nothing has touched for
+    ``min_age`` seconds (a process killed between the copy and its row leaves one).
+    Returns their names."""
+    folder = data_dir / FILES
+    if not folder.is_dir():
+        return []
+    listed = {Path(row[0]).name for row in store.query("SELECT file FROM imported_resources")}
+    cutoff = time.time() - min_age
+    swept = []
+    for entry in folder.iterdir():
+        if entry.name in listed or entry.name.startswith(".") or not entry.is_file():
+            continue  # temporary files are write_atomic's to clear
+        try:
+            if entry.stat().st_mtime < cutoff:  # copies are written (or touched) anew
+                entry.unlink()
+                swept.append(entry.name)
+        except OSError:
+            continue
+    return swept

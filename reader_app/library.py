@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -88,6 +89,8 @@ class Library:
         library.backup_dir = paths.data_dir / backups.FOLDER
         library.data_dir = paths.data_dir
         library.reload_catalog()
+        with contextlib.suppress(OSError, sqlite3.Error):  # tidying; never stops the app
+            importing.sweep_orphans(store, paths.data_dir)
         if backup:
             library.take_daily_backup()
         return library

@@ -328,3 +328,32 @@ def test_control_characters_never_reach_a_title(library, tmp_path) -> None:
     assert library.resource(result.resource_id).title == "]0;ownedBudget report[2J line two"
     edited = library.edit_resource(result.resource_id, title="\x1b[31mRed\x1b[0m")
     assert edited.title == "[31mRed[0m"
+
+
+def test_copies_no_row_lists_are_swept_once_old(library, tmp_path, data_dir) -> None:
+    import os
+
+    from reader_app.importing import sweep_orphans
+
+    (result,) = library.import_files([make_pdf(tmp_path / "a.pdf")], pillars=("renew",))
+    files = data_dir / "files"
+    listed = library.catalog.path_of(library.resource(result.resource_id))
+    old_orphan = files / ("ab" * 32 + ".pdf")
+    young_orphan = files / ("cd" * 32 + ".pdf")
+    temporary = files / ".x.pdf.123.part"
+    for path in (old_orphan, young_orphan, temporary):
+        path.write_bytes(b"%PDF-1.7 left by a killed import")
+    for path in (old_orphan, temporary, listed):
+        os.utime(path, (0, 0))
+    library.close()
+
+    # Opening the library sweeps: an old copy no row lists goes; the listed document
+    # (however old), a young copy (an import may be running) and temporary files stay.
+    reopened = Library.open(paths.resolve(), backup=False)
+    try:
+        assert not old_orphan.exists()
+        assert listed.exists() and young_orphan.exists() and temporary.exists()
+        assert sweep_orphans(reopened.store, data_dir, min_age=-1) == [young_orphan.name]
+        assert reopened.catalog.path_of(reopened.resource(result.resource_id)).exists()
+    finally:
+        reopened.close()

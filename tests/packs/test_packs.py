@@ -410,3 +410,24 @@ def test_staging_left_by_a_killed_install_is_cleared_later(library, data_dir, tm
     install_pack(library, write_pack(tmp_path / "k.rrpack", [(resource_entry("good", good), good)]))
     assert not stale.exists()
     shutil.rmtree(data_dir / STAGING)
+
+
+def test_installed_files_are_fresh_whatever_the_zip_says(library, data_dir, tmp_path) -> None:
+    """Unpacking writes files anew (it does not copy the zip's times): an old time would
+    let another process's sweep_orphans take a copy moved in but not yet listed."""
+    import time
+
+    good = pdf_bytes("Good")
+    entry = resource_entry("good", good)
+    pack = tmp_path / "old.rrpack"
+    with zipfile.ZipFile(pack, "w") as zf:
+        zf.writestr(pack_format.MANIFEST, dump_manifest({
+            "format": pack_format.FORMAT, "schema": pack_format.SCHEMA, "title": "Old",
+            "collections": [{"id": "council-papers", "title": "Papers", "date": "2023",
+                             "url": "https://example.org", "description": "Papers"}],
+            "resources": [entry],
+        }))  # fmt: skip
+        zf.writestr(zipfile.ZipInfo(entry["file"], date_time=(1990, 1, 1, 0, 0, 0)), good)
+    install_pack(library, pack)
+    stored = library.catalog.path_of(library.resource("good"))
+    assert stored.stat().st_mtime > time.time() - 600
