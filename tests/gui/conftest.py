@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 
 import pytest
+from windows import make_window
 
 from reader_app import paths
 from reader_app.library import Library
@@ -14,3 +15,13 @@ def library() -> Iterator[Library]:
     lib = Library.open(paths.resolve())
     yield lib
     lib.close()
+
+
+@pytest.fixture
+def window(qtbot, library, tmp_path):
+    """The main window at a laptop's size, its start-up (reopening tabs) done; test
+    modules that need another size define their own."""
+    win = make_window(qtbot, library, tmp_path / "state.ini", (1100, 760))
+    qtbot.wait(10)
+    yield win
+    win.close()

@@ -13,7 +13,6 @@ import pymupdf
 import pytest
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
-from windows import make_window
 
 from reader_app import backup_archive, paths
 from reader_app.annotations import Annotations
@@ -101,14 +100,6 @@ class Answers:
         monkeypatch.setattr(QMessageBox, "question", question)
         for kind in ("information", "warning", "critical"):
             monkeypatch.setattr(QMessageBox, kind, tell(kind))
-
-
-@pytest.fixture
-def window(qtbot, library, tmp_path):
-    win = make_window(qtbot, library, tmp_path / "state.ini", (1100, 760))
-    qtbot.wait(10)  # start-up (reopening tabs) done
-    yield win
-    win.close()
 
 
 def actions_for(window) -> BackupActions:

@@ -5,20 +5,11 @@ the file manager opened at the result when asked."""
 import pytest
 from PySide6.QtCore import QDate, QUrl
 from PySide6.QtGui import QDesktopServices
-from windows import make_window
 
 from reader_app.annotations import Annotations
 from reader_app.gui.export_dialog import ExportDialog
 
 TIMEOUT = 30_000
-
-
-@pytest.fixture
-def window(qtbot, library, tmp_path):
-    win = make_window(qtbot, library, tmp_path / "state.ini", (1100, 760))
-    qtbot.wait(10)  # start-up (reopening tabs) done
-    yield win
-    win.close()
 
 
 @pytest.fixture

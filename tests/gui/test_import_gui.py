@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QLineEdit, QMenu, QMessageBox
-from windows import make_window
 
 from reader_app.annotations import AnnotationFilter, Annotations
 from reader_app.gui.import_dialog import ImportDialog
@@ -45,14 +44,6 @@ def cyber_pdf(tmp_path) -> Path:
     return make_pdf(
         tmp_path / "cyber.pdf", "Cyber resilience and emergency continuity", [PAGE_ONE, PAGE_TWO]
     )
-
-
-@pytest.fixture
-def window(qtbot, library, tmp_path):
-    win = make_window(qtbot, library, tmp_path / "state.ini", (1200, 760))
-    qtbot.wait(10)  # start-up (reopening tabs) done
-    yield win
-    win.close()
 
 
 def import_dialog(qtbot, window) -> ImportDialog:

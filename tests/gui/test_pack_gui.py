@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QFileDialog
-from windows import make_window
 
 from reader_app import paths
 from reader_app.annotations import Annotations
@@ -29,14 +28,6 @@ from tests.packs.test_packs import (
 )
 
 TIMEOUT = 60_000  # ms: installing starts worker processes; the first search builds the index
-
-
-@pytest.fixture
-def window(qtbot, library, tmp_path):
-    win = make_window(qtbot, library, tmp_path / "state.ini", (1100, 760))
-    qtbot.wait(10)  # start-up (reopening tabs) done
-    yield win
-    win.close()
 
 
 @pytest.fixture
