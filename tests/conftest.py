@@ -17,6 +17,25 @@ pytest_plugins = ["search_corpus"]
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
+SLOW_ENV = "READER_APP_SLOW_TESTS"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow", action="store_true", help=f"also run tests marked slow (or set {SLOW_ENV}=1)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked slow (building the desktop bundle) run only when asked: .ci/run asks."""
+    if config.getoption("--slow") or os.environ.get(SLOW_ENV) == "1":
+        return
+    skip = pytest.mark.skip(reason=f"slow: run with --slow or {SLOW_ENV}=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Every test gets its own data folder; nothing touches the real user's."""

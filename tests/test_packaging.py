@@ -34,7 +34,6 @@ def wheel(tmp_path_factory) -> Path:
     return found
 
 
-@pytest.mark.slow
 def test_wheel_contains_the_collection(wheel: Path) -> None:
     manifest = tomllib.loads((REPO / "resources" / "collection.toml").read_text("utf-8"))
     with zipfile.ZipFile(wheel) as zf:

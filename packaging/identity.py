@@ -1,0 +1,13 @@
+"""Names every installer shares: the app id, the pack file type and the link scheme.
+
+The Linux desktop files, the macOS Info.plist and the Windows installer script all say
+these; tests/test_bundle_files.py checks they agree with this file.
+"""
+
+APP_NAME = "Resource Reader"
+EXECUTABLE = "reader-app"
+APP_ID = "io.github.resource_reader.ResourceReader"  # reverse-DNS; see packaging/linux/README.md
+PACK_EXTENSION = ".rrpack"
+PACK_MIME = "application/x-resource-reader-pack"
+PACK_UTI = "io.github.resource-reader.pack"
+SCHEME = "resource-reader"
