@@ -4,6 +4,7 @@ people write, and W3C Web Annotation files back in."""
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,10 @@ def cmd_export(library: Library, args: argparse.Namespace) -> int:
         since=args.since,
         until=args.until,
     )
-    path, count = export(library, fmt, Path(args.output), scope, args.group_by)
+    output = Path(args.output)
+    if args.output.endswith(("/", os.sep)):  # a folder, whether or not it exists yet
+        output.mkdir(parents=True, exist_ok=True)
+    path, count = export(library, fmt, output, scope, args.group_by)
     if args.json:
         print_json({"path": str(path), "format": fmt.id, "annotations": count})
     else:

@@ -23,6 +23,16 @@ def test_export_each_text_format_to_a_folder(capsys, export_library, tmp_path) -
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
 
 
+def test_a_path_ending_in_a_separator_is_a_folder_made_for_it(
+    capsys, export_library, tmp_path
+) -> None:
+    folder = tmp_path / "out" / "notes"
+    report = run_json(capsys, "export", "--format", "md", "-o", f"{folder}/")
+    assert folder.is_dir() and report["path"].startswith(f"{folder}/")
+    assert report["path"].endswith(".md")
+    assert not (tmp_path / "out" / "notes.md").exists()
+
+
 def test_export_filters_and_grouping(capsys, export_library, tmp_path) -> None:
     target = tmp_path / "reset.csv"
     report = run_json(
