@@ -10,7 +10,10 @@ import textwrap
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any, NoReturn, TextIO
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from reader_app import __version__, cli_backup, cli_export, cli_import, cli_notes, cli_pack, paths
 from reader_app.annotations import AnnotationError, AnnotationFilter, Annotations
@@ -24,6 +27,7 @@ from reader_app.importing import ImportRefused
 from reader_app.library import Filters, Library, UnknownResourceError
 from reader_app.manifest import ManifestError
 from reader_app.packs.export import PackExportError
+from reader_app.packs.format import SUFFIX as PACK_SUFFIX
 from reader_app.packs.unzip import PackError
 from reader_app.search.errors import IndexBusyError
 from reader_app.search.results import Hit
@@ -132,10 +136,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         words = list(sys.argv[1:] if argv is None else argv)
         # A link from exported notes (the desktop passes it as the only argument).
         link = next((w for w in words if is_deep_link(w)), None)
-        args = build_parser().parse_args([w for w in words if w != link])
+        words = [w for w in words if w != link]
+        packs = _packs_to_open(words)  # a file manager's too
+        args = build_parser().parse_args([w for w in words if w not in packs])
         app_paths = paths.resolve(args.data_dir)
         if args.command in (None, "gui"):
-            return _run_gui(app_paths, link)
+            return _run_gui(app_paths, link, list(packs.values()))
         if link is not None:
             raise UsageError("a resource-reader: link opens the app; give no subcommand with it")
         if args.command == "restore-backup":  # with the database closed
@@ -166,6 +172,35 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _fail(f"internal error: {type(exc).__name__}: {exc} (set READER_APP_DEBUG=1 for details)")
         return EXIT_ERROR
+
+
+def _pack_path(word: str) -> Path | None:
+    """The pack file a word names (a path, or a local file: URL, ending in .rrpack)."""
+    if word.lower().startswith("file:"):
+        parts = urlsplit(word)
+        if parts.netloc not in ("", "localhost"):
+            return None
+        path = Path(url2pathname(parts.path))
+    elif word.startswith("-"):
+        return None
+    else:
+        path = Path(word)
+    return path if path.name.lower().endswith(PACK_SUFFIX) else None
+
+
+def _packs_to_open(words: list[str]) -> dict[str, Path]:
+    """The words naming packs for the desktop app to offer to install, as a file manager
+    passes them (``reader-app FILE.rrpack``, paths or file: URLs), and their files: none
+    unless the other words start the app (``reader-app pack import FILE.rrpack`` names a
+    pack too)."""
+    packs = {w: path for w in words if (path := _pack_path(w)) is not None}
+    if not packs:
+        return {}
+    try:
+        args = build_parser().parse_args([w for w in words if w not in packs])
+    except UsageError:
+        return {}
+    return packs if args.command in (None, "gui") else {}
 
 
 def _fail(message: str) -> None:
@@ -392,7 +427,7 @@ class ProgressBar:
             self.stream.flush()
 
 
-def _run_gui(app_paths: paths.AppPaths, link: str | None = None) -> int:
+def _run_gui(app_paths: paths.AppPaths, link: str | None = None, packs: Sequence[Path] = ()) -> int:
     if (
         sys.platform.startswith("linux")
         and not os.environ.get("QT_QPA_PLATFORM")
@@ -403,12 +438,10 @@ def _run_gui(app_paths: paths.AppPaths, link: str | None = None) -> int:
         return EXIT_ERROR
     from reader_app.gui.app import run  # Qt is imported only when the GUI starts
 
-    return run(app_paths, link)
+    return run(app_paths, link, packs)
 
 
 def cmd_restore_backup(app_paths: paths.AppPaths, args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from reader_app import backups
 
     folder = app_paths.data_dir / backups.FOLDER

@@ -306,3 +306,24 @@ def test_a_question_finds_its_answer(capsys) -> None:
     result = run_json(capsys, "search", "what did councils do about digital poverty?")
     assert result["total"] > 0
     assert result["hits"][0]["resource_id"] == "digital-poverty"
+
+
+def test_a_pack_file_alone_starts_the_app_and_subcommands_keep_theirs(
+    capsys, monkeypatch, tmp_path: Path
+) -> None:
+    """A file manager runs `reader-app FILE.rrpack` (a path or a file: URL): the app starts
+    with the pack; a pack named after a subcommand is that subcommand's argument."""
+    from reader_app import cli
+
+    started: list[tuple[str | None, list[Path]]] = []
+    monkeypatch.setattr(
+        cli, "_run_gui", lambda _paths, link=None, packs=(): started.append((link, list(packs)))
+    )
+    pack = tmp_path / "Council papers.RRPACK"
+    main([pack.as_uri()])
+    main(["--data-dir", str(tmp_path / "elsewhere"), "gui", str(pack)])
+    assert started == [(None, [pack]), (None, [pack])]
+    for args in (["list", str(pack)], ["file://server/share/papers.rrpack"], ["papers.zip"]):
+        code, _, err = run(capsys, *args)
+        assert code == 2 and "usage error" in err
+    assert started == [(None, [pack]), (None, [pack])]

@@ -4,24 +4,34 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Sequence
 from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from reader_app import APP_NAME, __version__
+from reader_app import APP_NAME, DESKTOP_APP_ID, __version__
 from reader_app.library import Library
 from reader_app.manifest import ManifestError
 from reader_app.paths import AppPaths
 from reader_app.settings import Settings, settings_path
 from reader_app.store import StoreError
 
+if TYPE_CHECKING:
+    from reader_app.gui.main_window import MainWindow
+
 WINDOW_STATE_FILE = "window-state.ini"
 BACKUP_DELAY_MS = 3000  # the day's backup waits until start-up work (indexing) has begun
+# The app icon; packaging/icons/render_icons.py keeps it a copy of the installers' one.
+ICON = Path(__file__).resolve().parent / "icons" / "resource-reader.svg"
 
 
-def run(app_paths: AppPaths, link: str | None = None) -> int:
-    """Start the app; ``link`` (resource-reader://open?id=…&page=…) opens that page.
+def run(app_paths: AppPaths, link: str | None = None, packs: Sequence[Path] = ()) -> int:
+    """Start the app; ``link`` (resource-reader://open?id=…&page=…) opens that page, and
+    each of ``packs`` (opened from a file manager) shows its install preview in turn.
 
     Restoring a backup (File > Restore Library from Backup…) leaves the event loop with
     the window closed; the library is closed, restored, and opened again here with a new
@@ -31,7 +41,8 @@ def run(app_paths: AppPaths, link: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("resource-reader")
+    app.setDesktopFileName(DESKTOP_APP_ID)  # the desktop links windows to its .desktop file
+    app.setWindowIcon(QIcon(str(ICON)))
     from reader_app.gui.backup_actions import (
         BackupActions,
         RestoreOutcome,
@@ -65,6 +76,8 @@ def run(app_paths: AppPaths, link: str | None = None) -> int:
         app.setQuitOnLastWindowClosed(True)
         if link is not None:
             QTimer.singleShot(0, partial(window.open_link, link))
+        if packs:
+            QTimer.singleShot(0, partial(preview_packs, window, list(packs)))
         if restored is not None:
             QTimer.singleShot(0, partial(backup_actions.show_restored, restored))
         # Not daemon: a backup under way when the window closes is finished, not cut short.
@@ -83,4 +96,12 @@ def run(app_paths: AppPaths, link: str | None = None) -> int:
         if request is None:
             return code
         restored = restore_closed_library(app_paths, request, window)
-        link = None
+        link, packs = None, ()
+
+
+def preview_packs(window: MainWindow, packs: list[Path]) -> None:
+    """Show the first pack's install preview, and the next one's once it is closed."""
+    if packs:
+        dialog = window.packs.install_file(packs[0])
+        rest = packs[1:]
+        dialog.finished.connect(lambda _result: preview_packs(window, rest))

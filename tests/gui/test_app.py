@@ -56,3 +56,49 @@ def test_the_daily_backup_is_taken_after_the_window_is_up(qapp, data_dir, monkey
     assert run(app_paths) == 0
     [backup] = backups.backups_in(folder)
     assert backups.integrity(backup.path) == "ok"
+
+
+def test_packs_given_as_arguments_show_their_install_previews_in_turn(
+    qapp, data_dir, tmp_path
+) -> None:
+    """`reader-app FILE.rrpack`, as a file manager runs it (a path, or a file: URL with
+    %U): the app starts and previews each pack, one after the other; nothing is installed
+    until the reader says so."""
+    from reader_app.cli import main
+    from reader_app.gui.pack_dialogs import InstallPackDialog
+    from reader_app.library import Library
+    from tests.packs.test_packs import pdf_bytes, resource_entry, write_pack
+
+    packs = []
+    for name in ("Flood plans", "Heat plans"):
+        paper = pdf_bytes(f"{name} for the quayside district")
+        entry = resource_entry(name.lower().replace(" ", "-"), paper, title=name)
+        packs.append(write_pack(tmp_path / f"{name[:4]} pack.rrpack", [(entry, paper)], title=name))
+    seen: list[tuple[str, str]] = []
+    deadline = time.monotonic() + 60  # a failure, not a hang, if no preview comes
+
+    def close_each_preview() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        shown = [
+            d
+            for w in windows
+            for d in w.findChildren(InstallPackDialog)
+            if d.isVisible() and not d.working
+        ]
+        if shown:
+            seen.append((shown[0].heading.text(), shown[0].summary.text()))
+            shown[0].reject()
+        if len(seen) < len(packs) and time.monotonic() < deadline:
+            QTimer.singleShot(20, close_each_preview)
+        else:
+            close_when_shown([])
+
+    QTimer.singleShot(0, close_each_preview)
+    assert main([str(packs[0]), packs[1].as_uri()]) == 0
+    assert [heading for heading, _ in seen] == ["Flood plans", "Heat plans"]
+    assert all("1 to add" in summary for _, summary in seen)
+    library = Library.open(paths.resolve(), backup=False)
+    try:
+        assert library.catalog.get("flood-plans") is None  # previewed, not installed
+    finally:
+        library.close()
