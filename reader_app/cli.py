@@ -15,7 +15,16 @@ from typing import Any, NoReturn, TextIO
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from reader_app import __version__, cli_backup, cli_export, cli_import, cli_notes, cli_pack, paths
+from reader_app import (
+    __version__,
+    cli_backup,
+    cli_doctor,
+    cli_export,
+    cli_import,
+    cli_notes,
+    cli_pack,
+    paths,
+)
 from reader_app.annotations import AnnotationError, AnnotationFilter, Annotations
 from reader_app.backups import BackupError
 from reader_app.catalog import KINDS, Resource
@@ -119,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_import.add_parsers(sub)
     cli_backup.add_parsers(sub)
     cli_pack.add_parser(sub, _Parser)
+    cli_doctor.add_parsers(sub)
 
     p = sub.add_parser(
         "restore-backup", help="list the database's backups, or restore one (BACKUP)"
@@ -150,6 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_backup.cmd_backup(app_paths, args)
         if args.command == "restore":
             return cli_backup.cmd_restore(app_paths, args)
+        if args.command == "doctor":  # runs, and says why, when the database cannot open
+            return cli_doctor.cmd_doctor(app_paths, args)
         library = Library.open(app_paths)
         try:
             return COMMANDS[args.command](library, args)

@@ -164,6 +164,21 @@ class SearchIndex:
                 gc.collect()
         return damage
 
+    def out_of_step(self, sources: Iterable[IndexSource]) -> str:
+        """What ``update`` would have to do now, or '' if the index is current; only
+        reads. 'missing', 'from another version or incomplete' or 'damaged (…)' mean a
+        rebuild; otherwise how many sources are new, changed or gone."""
+        problem = self._problem()
+        if problem:
+            return problem
+        done: dict[str, str] = (self._read_state() or {"docs": {}})["docs"]
+        wanted = {s.key: s.signature for s in sources}
+        changed = sum(1 for key, signature in wanted.items() if done.get(key) != signature)
+        gone = sum(1 for key in done if key not in wanted)
+        if not changed and not gone:
+            return ""
+        return f"out of date ({changed} new or changed, {gone} gone)"
+
     def reset(self) -> None:
         """Throw the index away and start an empty one."""
         self.close()
