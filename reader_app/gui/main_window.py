@@ -310,6 +310,9 @@ class MainWindow(QMainWindow):
         self._action(go_menu, "&Previous Search Hit", self.previous_hit, "Shift+F8")
         self._action(go_menu, "Close &Tab", self.close_current_tab, QKeySequence.StandardKey.Close)
 
+        # Help > About is added by AboutActions (about_dialog.py), given the app's folders.
+        self.help_menu = bar.addMenu("&Help")
+
     def _action(
         self,
         menu: QMenu,
