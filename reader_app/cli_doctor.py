@@ -48,16 +48,16 @@ def cmd_doctor(app_paths: AppPaths, args: argparse.Namespace) -> int:
         results = list(doctor.run())
         print_json([r.to_dict() for r in results])
     else:
-        how = "bundled app" if getattr(sys, "frozen", False) else "installed from Python"
+        how = "bundled app with" if getattr(sys, "frozen", False) else "run from"
         print(
-            f"Resource Reader {__version__} ({how}, Python {platform.python_version()}) "
+            f"Resource Reader {__version__} ({how} Python {platform.python_version()}) "
             f"on {platform.system()} {platform.release()}"
         )
         results = []
         for result in doctor.run():
             results.append(result)
             print(_line(result), flush=True)
-        print(_summary(results, time.perf_counter() - started))
+        print(_wrap(_summary(results, time.perf_counter() - started), "", ""))
     return 0 if passed(results) else 1
 
 

@@ -251,6 +251,11 @@ class Doctor:
                 if newer
                 else self._restore_advice(),
             ) from None
+        except OSError as exc:  # the data folder is not one (see the first check)
+            raise Problem(
+                f"cannot open {database}: {exc.strerror or exc}",
+                "make the data folder one you may write to (see 'data folders')",
+            ) from None
         try:
             integrity = store.integrity_check()
         except sqlite3.DatabaseError as exc:
@@ -340,7 +345,7 @@ class Doctor:
         """The library as the app opens it, from what the checks so far opened."""
         if self._library is None:
             if self.store is None or self.catalog is None:
-                raise skipped("needs the database and the bundled collection")
+                raise skipped("it needs the database and the bundled collection")
             library = Library(self.catalog, self.store, self.where.index_dir)
             library.data_dir = self.where.data_dir
             library.reload_catalog()
