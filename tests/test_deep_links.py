@@ -30,7 +30,9 @@ def test_malformed_links_are_refused(link) -> None:
 
 def test_the_command_line_hands_a_link_to_the_app(monkeypatch) -> None:
     started = []
-    monkeypatch.setattr(cli, "_run_gui", lambda app_paths, link=None: started.append(link) or 0)
+    monkeypatch.setattr(
+        cli, "_run_gui", lambda app_paths, link=None, packs=(): started.append(link) or 0
+    )
     assert cli.main(["resource-reader://open?id=reset-pillar&page=2"]) == 0
     assert started == ["resource-reader://open?id=reset-pillar&page=2"]
     # With a subcommand it is a usage error, not a silently ignored word.
