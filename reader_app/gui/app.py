@@ -43,6 +43,7 @@ def run(app_paths: AppPaths, link: str | None = None, packs: Sequence[Path] = ()
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(DESKTOP_APP_ID)  # the desktop links windows to its .desktop file
     app.setWindowIcon(QIcon(str(ICON)))
+    from reader_app.gui import startup_probe
     from reader_app.gui.about_dialog import AboutActions
     from reader_app.gui.backup_actions import (
         BackupActions,
@@ -74,6 +75,7 @@ def run(app_paths: AppPaths, link: str | None = None, packs: Sequence[Path] = ()
         backup_actions = BackupActions(window, app_paths, state)
         backup_actions.restore_confirmed.connect(partial(leave_for_restore, app, backup_actions))
         AboutActions(window, app_paths, library.bundled.collections)  # Help > About
+        startup_probe.install(window)
         window.show()
         app.setQuitOnLastWindowClosed(True)
         if link is not None:
