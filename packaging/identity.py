@@ -6,8 +6,8 @@ these; tests/test_bundle_files.py checks they agree with this file.
 
 APP_NAME = "Resource Reader"
 EXECUTABLE = "reader-app"
-APP_ID = "io.github.resource_reader.ResourceReader"  # reverse-DNS; see packaging/linux/README.md
+APP_ID = "invalid.resource_reader.ResourceReader"  # reader_app.DESKTOP_APP_ID; see linux/README.md
 PACK_EXTENSION = ".rrpack"
 PACK_MIME = "application/x-resource-reader-pack"
-PACK_UTI = "io.github.resource-reader.pack"
+PACK_UTI = "invalid.resource-reader.pack"
 SCHEME = "resource-reader"
