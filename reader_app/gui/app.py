@@ -52,8 +52,11 @@ def run(app_paths: AppPaths, link: str | None = None, packs: Sequence[Path] = ()
         restore_closed_library,
     )
     from reader_app.gui.main_window import MainWindow
+    from reader_app.gui.open_events import OpenEvents
     from reader_app.gui.theme import ThemeFollower
 
+    open_events = OpenEvents(app)  # macOS hands files and links over as events
+    app.installEventFilter(open_events)
     theme: ThemeFollower | None = None
     restored: RestoreOutcome | None = None
     while True:
@@ -77,6 +80,7 @@ def run(app_paths: AppPaths, link: str | None = None, packs: Sequence[Path] = ()
         AboutActions(window, app_paths, library.bundled.collections)  # Help > About
         startup_probe.install(window)
         window.show()
+        open_events.set_window(window)
         app.setQuitOnLastWindowClosed(True)
         if link is not None:
             QTimer.singleShot(0, partial(window.open_link, link))

@@ -102,3 +102,48 @@ def test_packs_given_as_arguments_show_their_install_previews_in_turn(
         assert library.catalog.get("flood-plans") is None  # previewed, not installed
     finally:
         library.close()
+
+
+def test_files_and_links_handed_over_as_open_events_are_opened(qapp, data_dir, tmp_path) -> None:
+    """macOS sends a double-clicked pack or a resource-reader: link to the app as an
+    open event (at start-up too), not as an argument."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QFileOpenEvent
+
+    from reader_app.deep_links import deep_link
+    from reader_app.gui.pack_dialogs import InstallPackDialog
+    from tests.packs.test_packs import pdf_bytes, resource_entry, write_pack
+
+    paper = pdf_bytes("Flood plans for the quayside district")
+    pack = write_pack(
+        tmp_path / "flood.rrpack", [(resource_entry("flood", paper), paper)], title="Floods"
+    )
+    seen: dict[str, object] = {}
+    deadline = time.monotonic() + 60
+
+    def step() -> None:
+        windows = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
+        if windows and "sent" not in seen:
+            seen["sent"] = True
+            QApplication.sendEvent(qapp, QFileOpenEvent(QUrl(deep_link("digital-poverty", 3))))
+            QApplication.sendEvent(qapp, QFileOpenEvent(str(pack)))
+        if windows and "sent" in seen:
+            views = windows[0].document_views()
+            previews = [d for d in windows[0].findChildren(InstallPackDialog) if d.isVisible()]
+            if views and views[0].current_page() == 3 and previews:
+                seen["opened"] = (views[0].resource.id, views[0].current_page())
+                seen["pack"] = previews[0].heading.text()
+                previews[0].reject()
+                windows[0].close()
+                return
+        if time.monotonic() < deadline:
+            QTimer.singleShot(20, step)
+        else:
+            close_when_shown([])
+
+    QTimer.singleShot(0, step)
+    assert run(paths.resolve()) == 0
+    assert seen.get("opened") == ("digital-poverty", 3)
+    assert seen.get("pack") == "Floods"
