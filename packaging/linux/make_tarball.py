@@ -126,7 +126,9 @@ def make_tarball(
 
         with (
             open(partial, "wb") as raw,
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=mtime) as packed,
+            gzip.GzipFile(
+                filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=mtime
+            ) as packed,
             tarfile.open(fileobj=packed, mode="w", format=tarfile.PAX_FORMAT) as tar,
         ):
             for path in [tree, *sorted(tree.rglob("*"))]:
