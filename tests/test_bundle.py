@@ -43,6 +43,10 @@ def test_the_linux_bundle_runs_version_and_doctor_offscreen(built: Path, tmp_pat
     program = built / "reader-app" / "reader-app"
     assert program.is_file() and os.access(program, os.X_OK)
     assert size(built / "reader-app") <= MAX_BUNDLE_BYTES
+    # The licences ship inside (Help > About shows them), the app's own as LICENSE says.
+    licences = built / "reader-app" / "_internal" / "reader_app" / "licences"
+    assert (licences / "index.toml").is_file()
+    assert (licences / "AGPL-3.0.txt").read_bytes() == (REPO / "LICENSE").read_bytes()
     env = {
         **os.environ,
         "READER_APP_DATA_DIR": str(tmp_path / "data"),
