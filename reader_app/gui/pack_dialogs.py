@@ -143,7 +143,34 @@ def _notes_line(item: PackItem) -> str | None:
     return f"Your notes: {shown}" if shown else "You had no notes on the earlier edition"
 
 
-class InstallPackDialog(QDialog):
+class _TaskDialog(QDialog):
+    """A dialog that runs library work in a LibraryTask and cannot be closed until that
+    work is finished: it is never cut off. Subclasses make ``busy`` and ``close_button``."""
+
+    busy: QProgressBar
+    close_button: QPushButton
+
+    def __init__(self, parent: QWidget | None, accessible_name: str) -> None:
+        super().__init__(parent, accessibleName=accessible_name)
+        self._task: LibraryTask | None = None
+
+    @property
+    def working(self) -> bool:
+        return self._task is not None
+
+    def _on_task_finished(self) -> None:
+        if self._task is not None:
+            self._task.deleteLater()
+        self._task = None
+        self.busy.hide()
+        self.close_button.setEnabled(True)
+
+    def reject(self) -> None:
+        if not self.working:
+            super().reject()
+
+
+class InstallPackDialog(_TaskDialog):
     """Installs one pack in three steps: checking it (nothing is written), showing what it
     would do, and, if the reader says so, installing it and showing what it did."""
 
@@ -151,13 +178,12 @@ class InstallPackDialog(QDialog):
     install_failed = Signal(object)  # the preview's PackReport: something may have changed
 
     def __init__(self, library: Library, path: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent, accessibleName="Install resource pack")
+        super().__init__(parent, "Install resource pack")
         self.setWindowTitle("Install Resource Pack")
         self.library, self.path = library, Path(path)
         self.preview: PackReport | None = None
         self.result: PackReport | None = None
         self.error = ""  # the message shown when the pack was refused or failed
-        self._task: LibraryTask | None = None
         self._notes_on: dict[str, int] = {}  # resource id -> the reader's notes on it
 
         self.heading = QLabel(accessibleName="Pack title", wordWrap=True)
@@ -209,10 +235,6 @@ class InstallPackDialog(QDialog):
 
     # Running
 
-    @property
-    def working(self) -> bool:
-        return self._task is not None
-
     def _run(self, work: Callable[[Library], Any], done: Callable[[Any], None]) -> None:
         task = LibraryTask(self.library, work, self)
         task.succeeded.connect(done)
@@ -223,17 +245,6 @@ class InstallPackDialog(QDialog):
         self.install_button.setEnabled(False)
         self.close_button.setEnabled(False)
         task.start()
-
-    def _on_task_finished(self) -> None:
-        if self._task is not None:
-            self._task.deleteLater()
-        self._task = None
-        self.busy.hide()
-        self.close_button.setEnabled(True)
-
-    def reject(self) -> None:
-        if not self.working:  # the work under way is finished first, never cut off
-            super().reject()
 
     # Steps
 
@@ -363,7 +374,7 @@ class InstallPackDialog(QDialog):
         self.items.expandAll()
 
 
-class ExportPackDialog(QDialog):
+class ExportPackDialog(_TaskDialog):
     """Writes one collection, and optionally the reader's notes on it, as a pack."""
 
     exported = Signal(object)  # PackExportReport
@@ -371,11 +382,10 @@ class ExportPackDialog(QDialog):
     def __init__(
         self, library: Library, state: QSettings | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent, accessibleName="Export collection as pack")
+        super().__init__(parent, "Export collection as pack")
         self.setWindowTitle("Export Collection as Pack")
         self.library, self.state = library, state
         self.result: PackExportReport | None = None
-        self._task: LibraryTask | None = None
         self._notes = Annotations(library.store)
 
         intro = QLabel(
@@ -476,17 +486,6 @@ class ExportPackDialog(QDialog):
         for widget in (self.export_button, self.close_button, self.collection, self.with_notes):
             widget.setEnabled(False)
         self._task.start()
-
-    def _on_task_finished(self) -> None:
-        if self._task is not None:
-            self._task.deleteLater()
-        self._task = None
-        self.busy.hide()
-        self.close_button.setEnabled(True)
-
-    def reject(self) -> None:
-        if self._task is None:
-            super().reject()
 
     def on_exported(self, report: PackExportReport) -> None:
         self.result = report
