@@ -19,8 +19,8 @@ from reader_app.library import Library
 from reader_app.packs.install import install_pack
 from tests.packs.test_packs import (
     KEPT_PASSAGE,
-    new_edition_of_reset,
     pdf_bytes,
+    reset_second_edition,
     resource_entry,
     sha,
     snapshot,
@@ -154,17 +154,7 @@ def test_a_newer_edition_updates_the_title_and_the_open_document(
     view = window.open_document("reset-pillar", 2)
     window.annotation_editor.edit(note.id, body="kept, and edited")
     assert window.annotation_editor.undo_stack.count() == 1
-    new = new_edition_of_reset()
-    entry = resource_entry(
-        "reset-pillar",
-        new,
-        title="Reset, second edition",
-        collection="4rs-2021",
-        date="2024-01-01",
-        edition=2,
-        pages=6,
-        pillars=list(old.pillars),
-    )
+    new, entry = reset_second_edition(old)
     pack = write_pack(tmp_path / "update.rrpack", [(entry, new)], title="Reset update")
     dialog = open_install(qtbot, window, monkeypatch, pack)
     ((title, outcome, changes),) = rows(dialog)

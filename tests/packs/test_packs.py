@@ -67,6 +67,22 @@ def new_edition_of_reset() -> bytes:
     return data
 
 
+def reset_second_edition(old) -> tuple[bytes, dict]:
+    """The bytes and pack entry of a second edition of the bundled reset-pillar (``old``)."""
+    new = new_edition_of_reset()
+    entry = resource_entry(
+        "reset-pillar",
+        new,
+        title="Reset, second edition",
+        collection="4rs-2021",
+        date="2024-01-01",
+        edition=2,
+        pages=6,
+        pillars=list(old.pillars),
+    )
+    return new, entry
+
+
 def resource_entry(rid: str, data: bytes, **fields) -> dict:
     entry = {
         "id": rid,
@@ -155,17 +171,7 @@ def test_a_newer_edition_replaces_the_bundled_one_and_moves_the_notes(
     notes = Annotations(library.store)
     kept = notes.add(old.id, old.sha256, "note", 2, body="kept", exact=KEPT_PASSAGE)
     cut = notes.add(old.id, old.sha256, "highlight", 2, exact=CUT_PASSAGE)
-    new = new_edition_of_reset()
-    entry = resource_entry(
-        "reset-pillar",
-        new,
-        title="Reset, second edition",
-        collection="4rs-2021",
-        date="2024-01-01",
-        edition=2,
-        pages=6,
-        pillars=list(old.pillars),
-    )
+    new, entry = reset_second_edition(old)
     pack = write_pack(tmp_path / "update.rrpack", [(entry, new)])
     library.close()
 
