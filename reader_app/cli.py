@@ -24,6 +24,7 @@ from reader_app import (
     cli_notes,
     cli_pack,
     paths,
+    single_instance,
 )
 from reader_app.annotations import AnnotationError, AnnotationFilter, Annotations
 from reader_app.backups import BackupError
@@ -440,6 +441,10 @@ class ProgressBar:
 
 
 def _run_gui(app_paths: paths.AppPaths, link: str | None = None, packs: Sequence[Path] = ()) -> int:
+    # The app already running on this data folder opens them (or just comes forward).
+    targets = ([link] if link is not None else []) + [str(Path(p).absolute()) for p in packs]
+    if single_instance.hand_off(app_paths.data_dir, targets):
+        return 0
     if (
         sys.platform.startswith("linux")
         and not os.environ.get("QT_QPA_PLATFORM")

@@ -8,6 +8,7 @@ import stat
 import sys
 import threading
 import time
+import types
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Client
 from pathlib import Path
@@ -202,3 +203,40 @@ def test_a_long_data_folder_path_puts_the_socket_elsewhere(tmp_path: Path) -> No
         listener.close()
     assert inbox.messages == [[LINK]]
     assert not os.path.exists(where)
+
+
+@pytest.fixture
+def no_gui(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Starting a window would mean the hand-off failed: fail instead."""
+
+    def start_gui(*_args: object) -> int:
+        raise AssertionError("a second app was started")
+
+    monkeypatch.setitem(sys.modules, "reader_app.gui.app", types.SimpleNamespace(run=start_gui))
+
+
+def test_reader_app_with_a_link_or_pack_hands_it_over_and_exits(
+    running, no_gui, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """`reader-app LINK`, `reader-app FILE.rrpack` (relative to where it was started, so
+    made absolute for the running app) and a plain `reader-app`: handed over, silently."""
+    from reader_app import cli
+
+    folder, inbox, _listener = running
+    monkeypatch.setenv("READER_APP_DATA_DIR", str(folder))
+    monkeypatch.chdir(tmp_path)
+    assert cli.main([LINK]) == 0
+    assert cli.main(["floods.rrpack"]) == 0
+    assert cli.main([]) == 0
+    assert cli.main(["gui"]) == 0
+    assert inbox.messages == [[LINK], [str(tmp_path / "floods.rrpack")], [], []]
+    assert capsys.readouterr() == ("", "")
+
+
+def test_subcommands_never_hand_over(running, no_gui, capsys) -> None:
+    from reader_app import cli
+
+    folder, inbox, _listener = running
+    assert cli.main(["--data-dir", str(folder), "list", "--json"]) == 0
+    assert inbox.messages == []
+    assert capsys.readouterr().out.startswith("[")

@@ -18,6 +18,7 @@ from reader_app.library import Library
 from reader_app.manifest import ManifestError
 from reader_app.paths import AppPaths
 from reader_app.settings import Settings, settings_path
+from reader_app.single_instance import HandOffListener
 from reader_app.store import StoreError
 
 if TYPE_CHECKING:
@@ -57,54 +58,64 @@ def run(app_paths: AppPaths, link: str | None = None, packs: Sequence[Path] = ()
 
     open_events = OpenEvents(app)  # macOS hands files and links over as events
     app.installEventFilter(open_events)
-    theme: ThemeFollower | None = None
-    restored: RestoreOutcome | None = None
-    while True:
-        try:
-            library = Library.open(app_paths, backup=False)  # backed up once the window is up
-        except (ManifestError, StoreError, OSError) as exc:
-            kept = restored.report.kept_aside if restored and restored.report else None
-            aside = f"\n\nYour previous library is kept in {kept}" if kept else ""
-            QMessageBox.critical(None, APP_NAME, f"{APP_NAME} cannot start:\n\n{exc}{aside}")
-            return 1
-        settings = Settings.load(settings_path(app_paths))
-        if theme is None:
-            theme = ThemeFollower(app, settings.theme)  # before the window, so it never flashes
-        elif theme.choice != settings.theme:
-            theme.set_choice(settings.theme)  # the restored preference
-        # Remembered window state lives under our config folder, so --data-dir keeps it too.
-        state = QSettings(str(app_paths.config_dir / WINDOW_STATE_FILE), QSettings.Format.IniFormat)
-        window = MainWindow(library, state, settings=settings, theme=theme)
-        backup_actions = BackupActions(window, app_paths, state)
-        backup_actions.restore_confirmed.connect(partial(leave_for_restore, app, backup_actions))
-        AboutActions(window, app_paths, library.bundled.collections)  # Help > About
-        startup_probe.install(window)
-        window.show()
-        open_events.set_window(window)
-        app.setQuitOnLastWindowClosed(True)
-        if link is not None:
-            QTimer.singleShot(0, partial(window.open_link, link))
-        if packs:
-            QTimer.singleShot(0, partial(preview_packs, window, list(packs)))
-        if restored is not None:
-            QTimer.singleShot(0, partial(backup_actions.show_restored, restored))
-        # Not daemon: a backup under way when the window closes is finished, not cut short.
-        backup = threading.Thread(target=library.take_daily_backup, name="daily-backup")
-        backup_timer = QTimer(singleShot=True, interval=BACKUP_DELAY_MS)
-        backup_timer.timeout.connect(backup.start)
-        backup_timer.start()
-        try:
-            code = app.exec()
-        finally:
-            backup_timer.stop()  # not started yet: this library's window is gone
-            if backup.is_alive():
-                backup.join()
-            library.close()
-        request = backup_actions.restore_request
-        if request is None:
-            return code
-        restored = restore_closed_library(app_paths, request, window)
-        link, packs = None, ()
+    # A second `reader-app` on this data folder hands its links and packs over to us.
+    listener = HandOffListener.start(app_paths.data_dir, open_events.handed_over.emit)
+    try:
+        theme: ThemeFollower | None = None
+        restored: RestoreOutcome | None = None
+        while True:
+            try:
+                library = Library.open(app_paths, backup=False)  # backed up once the window is up
+            except (ManifestError, StoreError, OSError) as exc:
+                kept = restored.report.kept_aside if restored and restored.report else None
+                aside = f"\n\nYour previous library is kept in {kept}" if kept else ""
+                QMessageBox.critical(None, APP_NAME, f"{APP_NAME} cannot start:\n\n{exc}{aside}")
+                return 1
+            settings = Settings.load(settings_path(app_paths))
+            if theme is None:
+                theme = ThemeFollower(app, settings.theme)  # before the window, so it never flashes
+            elif theme.choice != settings.theme:
+                theme.set_choice(settings.theme)  # the restored preference
+            # Remembered window state lives under our config folder, so --data-dir keeps it too.
+            state = QSettings(
+                str(app_paths.config_dir / WINDOW_STATE_FILE), QSettings.Format.IniFormat
+            )
+            window = MainWindow(library, state, settings=settings, theme=theme)
+            backup_actions = BackupActions(window, app_paths, state)
+            backup_actions.restore_confirmed.connect(
+                partial(leave_for_restore, app, backup_actions)
+            )
+            AboutActions(window, app_paths, library.bundled.collections)  # Help > About
+            startup_probe.install(window)
+            window.show()
+            open_events.set_window(window)
+            app.setQuitOnLastWindowClosed(True)
+            if link is not None:
+                QTimer.singleShot(0, partial(window.open_link, link))
+            if packs:
+                QTimer.singleShot(0, partial(preview_packs, window, list(packs)))
+            if restored is not None:
+                QTimer.singleShot(0, partial(backup_actions.show_restored, restored))
+            # Not daemon: a backup under way when the window closes is finished, not cut short.
+            backup = threading.Thread(target=library.take_daily_backup, name="daily-backup")
+            backup_timer = QTimer(singleShot=True, interval=BACKUP_DELAY_MS)
+            backup_timer.timeout.connect(backup.start)
+            backup_timer.start()
+            try:
+                code = app.exec()
+            finally:
+                backup_timer.stop()  # not started yet: this library's window is gone
+                if backup.is_alive():
+                    backup.join()
+                library.close()
+            request = backup_actions.restore_request
+            if request is None:
+                return code
+            restored = restore_closed_library(app_paths, request, window)
+            link, packs = None, ()
+    finally:
+        if listener is not None:
+            listener.close()
 
 
 def preview_packs(window: MainWindow, packs: list[Path]) -> None:

@@ -1,14 +1,18 @@
 """Files and links the system hands to the running app. On macOS, Finder and the browser
 do not pass a double-clicked pack or a resource-reader: link as an argument: they send
 the app an open event (``QFileOpenEvent``), also at start-up. Elsewhere the desktop
-passes them as arguments (cli.main), and this filter stays idle."""
+passes them as arguments (cli.main), and this filter stays idle.
+
+A second ``reader-app`` started on the same data folder hands its links and packs over
+(reader_app.single_instance) instead of opening another window: they arrive through
+``handed_over``, and the window comes forward to open them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFileOpenEvent
 
 from reader_app.deep_links import is_deep_link
@@ -22,10 +26,14 @@ class OpenEvents(QObject):
     """Installed on the application; ``window`` is the window of the moment (restoring a
     backup makes a new one)."""
 
+    # Targets from a second start; emitted on the hand-off listener's thread.
+    handed_over = Signal(list)
+
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
         self.window: MainWindow | None = None
         self._waiting: list[str] = []  # arrived before the window was up
+        self.handed_over.connect(self.on_handed_over, Qt.ConnectionType.QueuedConnection)
 
     def set_window(self, window: MainWindow) -> None:
         self.window = window
@@ -42,6 +50,21 @@ class OpenEvents(QObject):
         else:
             self.open(target)
         return True
+
+    @Slot(list)
+    def on_handed_over(self, targets: list[str]) -> None:
+        if self.window is None:
+            self._waiting.extend(targets)
+            return
+        window = self.window
+        # Un-minimised, keeping maximised or full screen as it was (showNormal would not).
+        state = window.windowState() & ~Qt.WindowState.WindowMinimized
+        window.setWindowState(state | Qt.WindowState.WindowActive)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        for target in targets:
+            self.open(target)
 
     def open(self, target: str) -> None:
         from reader_app.gui.app import preview_packs

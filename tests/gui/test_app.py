@@ -2,6 +2,7 @@
 
 import time
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -147,3 +148,54 @@ def test_files_and_links_handed_over_as_open_events_are_opened(qapp, data_dir, t
     assert run(paths.resolve()) == 0
     assert seen.get("opened") == ("digital-poverty", 3)
     assert seen.get("pack") == "Floods"
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen has no stacking
+def test_a_second_start_hands_its_link_to_the_running_window(qapp, data_dir) -> None:
+    """`reader-app resource-reader://…` while the app runs: the running window comes
+    forward (out of the dock, here) and opens the page; no second window starts."""
+    import threading
+
+    from PySide6.QtCore import Qt
+
+    from reader_app import single_instance
+    from reader_app.deep_links import deep_link
+
+    app_paths = paths.resolve()
+    seen: dict[str, object] = {}
+    deadline = time.monotonic() + 60
+
+    def hand_off() -> None:
+        seen["handed"] = single_instance.hand_off(
+            app_paths.data_dir, [deep_link("digital-poverty", 3)]
+        )
+
+    def step() -> None:
+        windows = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
+        if windows and "sender" not in seen:
+            windows[0].setWindowState(Qt.WindowState.WindowMinimized)
+            seen["sender"] = sender = threading.Thread(target=hand_off)
+            sender.start()
+        elif windows:
+            views = windows[0].document_views()
+            if "handed" in seen and views and views[0].current_page() == 3:
+                seen["opened"] = (views[0].resource.id, views[0].current_page())
+                seen["minimised"] = windows[0].isMinimized()
+                seen["windows"] = len(windows)
+                windows[0].close()
+                return
+        if time.monotonic() < deadline:
+            QTimer.singleShot(20, step)
+        else:
+            close_when_shown([])
+
+    QTimer.singleShot(0, step)
+    assert run(app_paths) == 0
+    seen["sender"].join()
+    assert seen.get("handed") is True
+    assert seen.get("opened") == ("digital-poverty", 3)
+    assert seen.get("minimised") is False and seen.get("windows") == 1
+    # The app closed its end: a later start finds nobody and starts its own window.
+    assert single_instance.hand_off(app_paths.data_dir, []) is False
