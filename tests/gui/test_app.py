@@ -11,11 +11,26 @@ from reader_app.gui.app import WINDOW_STATE_FILE, run
 from reader_app.gui.main_window import MainWindow
 
 
-def close_when_shown(seen: list[MainWindow]) -> None:
+def shown_windows() -> list[MainWindow]:
     # Visible ones only: windows of earlier tests may linger, closed but not yet deleted.
-    windows = [
+    return [
         w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
     ]
+
+
+def poll(step, deadline: float) -> None:
+    """Run ``step`` every 20 ms until it returns True; past ``deadline`` close the window
+    instead, so a test fails rather than hangs."""
+    if step():
+        return
+    if time.monotonic() < deadline:
+        QTimer.singleShot(20, lambda: poll(step, deadline))
+    else:
+        close_when_shown([])
+
+
+def close_when_shown(seen: list[MainWindow]) -> None:
+    windows = shown_windows()
     if not windows:
         QTimer.singleShot(50, lambda: close_when_shown(seen))
         return
@@ -122,10 +137,8 @@ def test_files_and_links_handed_over_as_open_events_are_opened(qapp, data_dir, t
     seen: dict[str, object] = {}
     deadline = time.monotonic() + 60
 
-    def step() -> None:
-        windows = [
-            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
-        ]
+    def step() -> bool:
+        windows = shown_windows()
         if windows and "sent" not in seen:
             seen["sent"] = True
             QApplication.sendEvent(qapp, QFileOpenEvent(QUrl(deep_link("digital-poverty", 3))))
@@ -138,13 +151,10 @@ def test_files_and_links_handed_over_as_open_events_are_opened(qapp, data_dir, t
                 seen["pack"] = previews[0].heading.text()
                 previews[0].reject()
                 windows[0].close()
-                return
-        if time.monotonic() < deadline:
-            QTimer.singleShot(20, step)
-        else:
-            close_when_shown([])
+                return True
+        return False
 
-    QTimer.singleShot(0, step)
+    QTimer.singleShot(0, lambda: poll(step, deadline))
     assert run(paths.resolve()) == 0
     assert seen.get("opened") == ("digital-poverty", 3)
     assert seen.get("pack") == "Floods"
@@ -170,10 +180,8 @@ def test_a_second_start_hands_its_link_to_the_running_window(qapp, data_dir) -> 
             app_paths.data_dir, [deep_link("digital-poverty", 3)]
         )
 
-    def step() -> None:
-        windows = [
-            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
-        ]
+    def step() -> bool:
+        windows = shown_windows()
         if windows and "sender" not in seen:
             windows[0].setWindowState(Qt.WindowState.WindowMinimized)
             seen["sender"] = sender = threading.Thread(target=hand_off)
@@ -185,13 +193,10 @@ def test_a_second_start_hands_its_link_to_the_running_window(qapp, data_dir) -> 
                 seen["minimised"] = windows[0].isMinimized()
                 seen["windows"] = len(windows)
                 windows[0].close()
-                return
-        if time.monotonic() < deadline:
-            QTimer.singleShot(20, step)
-        else:
-            close_when_shown([])
+                return True
+        return False
 
-    QTimer.singleShot(0, step)
+    QTimer.singleShot(0, lambda: poll(step, deadline))
     assert run(app_paths) == 0
     seen["sender"].join()
     assert seen.get("handed") is True
