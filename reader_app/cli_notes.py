@@ -18,7 +18,7 @@ from reader_app.cli_output import print_json
 from reader_app.documents import anchor_quote
 from reader_app.library import Library
 from reader_app.pdf_annotations import read_pdf_annotations, take_into_store
-from reader_app.reanchor import ReanchorReport, apply_placements, plan_reanchor
+from reader_app.reanchor import reanchor_resource
 from reader_app.worker import run_isolated
 
 
@@ -153,12 +153,8 @@ def _list(library: Library, notes: Annotations, args: argparse.Namespace) -> int
 
 def _reanchor(library: Library, notes: Annotations, args: argparse.Namespace) -> int:
     resource = library.resource(args.id)
-    stale = notes.stale(resource.id, resource.sha256)
-    report = ReanchorReport()
-    if stale:
-        path = str(library.catalog.path_of(resource))
-        placements = run_isolated(plan_reanchor, path, stale)
-        report = apply_placements(notes, placements, resource.sha256)
+    stale = notes.has_stale(resource.id, resource.sha256)
+    report = reanchor_resource(library, resource.id)
     if args.json:
         print_json({"resource_id": resource.id, "doc_sha256": resource.sha256, **report.to_dict()})
         return 0

@@ -17,11 +17,14 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader_app.annotations import CONTEXT, Annotation, Annotations, Relocation
 from reader_app.documents import DocumentError, Word, document_words
 from reader_app.page_text import line_boxes
+
+if TYPE_CHECKING:
+    from reader_app.library import Library
 
 Box = tuple[float, float, float, float]
 
@@ -319,3 +322,19 @@ def apply_placements(
         group = placement.status if placement.annotation_id in done else "skipped"
         getattr(report, group).append(placement)
     return report
+
+
+def reanchor_resource(library: Library, resource_id: str, timeout: float = 120.0) -> ReanchorReport:
+    """Place a resource's notes made on an earlier version of its document in the current
+    one: the text is searched in a worker process, the plan saved here. An empty report
+    when every note is on the current version."""
+    from reader_app.worker import run_isolated
+
+    resource = library.resource(resource_id)
+    notes = Annotations(library.store)
+    stale = notes.stale(resource.id, resource.sha256)
+    if not stale:
+        return ReanchorReport()
+    path = str(library.catalog.path_of(resource))
+    placements = run_isolated(plan_reanchor, path, stale, timeout=timeout)
+    return apply_placements(notes, placements, resource.sha256)

@@ -21,14 +21,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader_app import importing
-from reader_app.annotations import Annotations
 from reader_app.catalog import Resource
 from reader_app.documents import Inspection, inspect
 from reader_app.packs import format as pack_format
 from reader_app.packs.unzip import Limits, PackError, read_entry, safe_extract
-from reader_app.reanchor import ReanchorReport, apply_placements, plan_reanchor
+from reader_app.reanchor import ReanchorReport, reanchor_resource
 from reader_app.store import now
-from reader_app.worker import WorkerPool, run_isolated
+from reader_app.worker import WorkerPool
 
 if TYPE_CHECKING:
     from reader_app.library import Library
@@ -236,7 +235,7 @@ def install_pack(
         for item in wanted:
             if item.status == "updated":
                 try:
-                    item.reanchored = reanchor(library, item.resource_id)
+                    item.reanchored = reanchor_resource(library, item.resource_id)
                 except Exception as exc:  # the rows are in: say so, rather than fail
                     log.warning("re-anchoring notes on %s failed: %s", item.resource_id, exc)
                     item.detail = (
@@ -393,19 +392,6 @@ def _remove_unused_files(library: Library, data_dir: Path, files: list[str]) -> 
     for relative in files:
         if relative not in still:
             (data_dir / relative).unlink(missing_ok=True)
-
-
-def reanchor(library: Library, resource_id: str) -> ReanchorReport:
-    """Place the notes made on an earlier version of a resource in its current one
-    (the text is searched in a worker)."""
-    resource = library.resource(resource_id)
-    notes = Annotations(library.store)
-    stale = notes.stale(resource.id, resource.sha256)
-    if not stale:
-        return ReanchorReport()
-    path = str(library.catalog.path_of(resource))
-    placements = run_isolated(plan_reanchor, path, stale, timeout=120)
-    return apply_placements(notes, placements, resource.sha256)
 
 
 def _clear_stale(staging_root: Path) -> None:

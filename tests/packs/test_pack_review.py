@@ -337,7 +337,7 @@ def test_notes_that_cannot_be_re_anchored_at_install_wait_for_the_document_to_op
     def crashed(*_args: Any, **_kwargs: Any) -> None:
         raise WorkerError("the worker process stopped unexpectedly")
 
-    monkeypatch.setattr("reader_app.packs.install.run_isolated", crashed)
+    monkeypatch.setattr("reader_app.worker.run_isolated", crashed)
     (item,) = install_pack(library, pack).items  # installed and reported all the same
     assert item.status == "updated" and "when it is opened" in item.detail
     assert library.resource("reset-pillar").sha256 == sha(data)
