@@ -37,6 +37,7 @@ from typing import IO, Any
 
 from reader_app import __version__
 from reader_app.backups import BackupError, _checked_copy, integrity
+from reader_app.database_check import DatabaseCheckError, check_database
 from reader_app.migrations import LATEST_VERSION
 from reader_app.paths import AppPaths
 
@@ -338,6 +339,10 @@ def _verify_zip(zf: zipfile.ZipFile, label: str, database_copy: Path) -> Archive
             f"its database was written by a newer version of the app (schema {schema}, "
             f"this version knows up to {LATEST_VERSION}); install the newer version to restore it"
         )
+    try:
+        check_database(database_copy)
+    except DatabaseCheckError as exc:
+        raise refuse(f"its database is not one this app writes ({exc})") from None
     return manifest
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reader_app.database_check import DatabaseCheckError, check_database
+
 KEEP = 7
 FOLDER = "backups"
 _NAME = re.compile(r"^library-(\d{8}-\d{6})\.sqlite3$")
@@ -88,6 +90,13 @@ def restore(database: Path, backup: Path, now: datetime | None = None) -> Path |
     problem = integrity(backup)
     if problem != "ok":
         raise BackupError(f"the backup {backup.name} is damaged ({problem}); nothing was changed")
+    try:
+        check_database(backup)
+    except DatabaseCheckError as exc:
+        raise BackupError(
+            f"the backup {backup.name} is refused: it is not a database this app writes "
+            f"({exc}); nothing was changed"
+        ) from None
     incoming = database.with_name(database.name + ".restoring")
     kept = None
     with _checked_copy(backup, incoming, "cannot restore") as copy:

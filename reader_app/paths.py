@@ -38,6 +38,12 @@ class AppPaths:
         # Derived data: safe to delete, rebuilt from the catalog and the store.
         return self.cache_dir / "index"
 
+    @property
+    def tmp_dir(self) -> Path:
+        # Temporary copies of user data stay in the data folder (swept at start), never
+        # in the system's temporary folder where others may read them.
+        return self.data_dir / "tmp"
+
     def ensure(self) -> None:
         for folder in (self.data_dir, self.config_dir, self.cache_dir):
             folder.mkdir(parents=True, exist_ok=True)
