@@ -29,7 +29,7 @@ from reader_app import (
 from reader_app.annotations import AnnotationError, AnnotationFilter, Annotations
 from reader_app.backups import BackupError
 from reader_app.catalog import KINDS, Resource
-from reader_app.cli_output import print_json
+from reader_app.cli_output import print_json, terminal_text
 from reader_app.deep_links import is_deep_link
 from reader_app.documents import DocumentError, document_info
 from reader_app.export.formats import ExportError
@@ -217,7 +217,8 @@ def _packs_to_open(words: list[str]) -> dict[str, Path]:
 
 
 def _fail(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    # Messages quote arguments, file names and document text: shown, never obeyed.
+    print(f"{PROG}: {terminal_text(message)}", file=sys.stderr)
 
 
 def _check_choice(value: str | None, allowed: list[str], option: str) -> None:
@@ -240,13 +241,15 @@ def cmd_list(library: Library, args: argparse.Namespace) -> int:
     if not found:
         print("No resources match.", file=sys.stderr)
         return 0
-    width = max(len(r.id) for r in found)
+    ids = {r.id: terminal_text(r.id) for r in found}
+    width = max(len(shown) for shown in ids.values())
     for r in found:
-        print(f"{r.id:<{width}}  {r.kind:<11}  {r.date:<10}  {r.pages:>2}p  {r.title}")
+        rest = terminal_text(f"{r.kind:<11}  {r.date:<10}  {r.pages:>2}p  {r.title}")
+        print(f"{ids[r.id]:<{width}}  {rest}")
         extra = f"pillars: {', '.join(r.pillars)}"
         if tags.get(r.id):
             extra += f"; tags: {', '.join(tags[r.id])}"
-        print(f"{'':<{width}}  {extra}")
+        print(terminal_text(f"{'':<{width}}  {extra}"))
     print(f"{len(found)} resource{'s' if len(found) != 1 else ''}", file=sys.stderr)
     return 0
 
@@ -270,8 +273,9 @@ def cmd_show(library: Library, args: argparse.Namespace) -> int:
 
 
 def _print_resource(resource: Resource, data: dict[str, Any]) -> None:
-    print(resource.title)
-    print("=" * min(len(resource.title), 78))
+    title = terminal_text(resource.title)
+    print(title)
+    print("=" * min(len(title), 78))
     rows = [
         ("id", resource.id),
         ("kind", resource.kind),
@@ -284,15 +288,17 @@ def _print_resource(resource: Resource, data: dict[str, Any]) -> None:
         ("file", data["path"]),
     ]
     for key, value in rows:
-        print(f"{key + ':':<12}{value}")
-    print(f"\n{resource.label}\n")
-    print(textwrap.fill(resource.summary, 78))
+        print(f"{key + ':':<12}{terminal_text(value)}")
+    print(f"\n{terminal_text(resource.label)}\n")
+    print(terminal_text(textwrap.fill(resource.summary, 78), multiline=True))
     if resource.alt_text:
-        print("\nAlt text:\n" + textwrap.fill(resource.alt_text, 78))
+        alt_text = terminal_text(textwrap.fill(resource.alt_text, 78), multiline=True)
+        print("\nAlt text:\n" + alt_text)
     if data["outline"]:
         print("\nContents:")
         for entry in data["outline"]:
-            print(f"{'  ' * entry['level']}{entry['title']} (p. {entry['page']})")
+            title = terminal_text(entry["title"])
+            print(f"{'  ' * entry['level']}{title} (p. {entry['page']})")
 
 
 def cmd_tag(library: Library, args: argparse.Namespace) -> int:
@@ -303,7 +309,7 @@ def cmd_tag(library: Library, args: argparse.Namespace) -> int:
     if args.json:
         print_json({"id": args.id, "tags": tags})
     else:
-        print(f"{args.id}: {', '.join(tags) if tags else '(no tags)'}")
+        print(terminal_text(f"{args.id}: {', '.join(tags) if tags else '(no tags)'}"))
     return 0
 
 
@@ -364,16 +370,18 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
         return 0
     emphasise = _emphasiser(sys.stdout.isatty())
     if results.suggestion:
-        print(f"Did you mean: {results.suggestion}")
+        print(f"Did you mean: {terminal_text(results.suggestion)}")
     if args.group:
         for resource_id, group in results.grouped():
-            print(f"\n{library.resource(resource_id).title} [{resource_id}]")
+            print("\n" + terminal_text(f"{library.resource(resource_id).title} [{resource_id}]"))
             for hit in group:
                 print(f"  {_where(hit, note_kinds)}: {emphasise(hit.snippet, hit.spans)}")
     else:
         for hit in results.hits:
             resource = library.resource(hit.resource_id)
-            print(f"\n{resource.title}, {_where(hit, note_kinds)} [{resource.id}]")
+            print(
+                "\n" + terminal_text(f"{resource.title}, {_where(hit, note_kinds)} [{resource.id}]")
+            )
             print(f"  {emphasise(hit.snippet, hit.spans)}")
     shown = len(results.hits)
     print(
@@ -405,9 +413,15 @@ def _emphasiser(tty: bool) -> Callable[[str, list[tuple[int, int]]], str]:
     start, end = ("\033[1m", "\033[0m") if tty else ("*", "*")
 
     def emphasise(text: str, spans: list[tuple[int, int]]) -> str:
-        for s, e in reversed(spans):
-            text = text[:s] + start + text[s:e] + end + text[e:]
-        return text
+        """The snippet made safe to print, with our own escapes around the matches."""
+        shown: list[str] = []
+        done = 0
+        for s, e in sorted(spans):
+            if s < done:  # overlapping: already inside an emphasis
+                continue
+            shown += [terminal_text(text[done:s]), start, terminal_text(text[s:e]), end]
+            done = e
+        return "".join([*shown, terminal_text(text[done:])])
 
     return emphasise
 
@@ -467,9 +481,10 @@ def cmd_restore_backup(app_paths: paths.AppPaths, args: argparse.Namespace) -> i
         if args.json:
             print_json([b.to_dict() for b in found])
         elif not found:
-            print(f"no backups yet in {folder}")
+            print(f"no backups yet in {terminal_text(folder)}")
         for b in found if not args.json else ():
-            print(f"{b.name}  {b.taken:%Y-%m-%d %H:%M} UTC  {b.path.stat().st_size:,} bytes")
+            size = b.path.stat().st_size
+            print(f"{terminal_text(b.name)}  {b.taken:%Y-%m-%d %H:%M} UTC  {size:,} bytes")
         return 0
     chosen = next((b.path for b in found if b.name == args.backup), Path(args.backup))
     kept = backups.restore(app_paths.database, chosen)
@@ -477,8 +492,10 @@ def cmd_restore_backup(app_paths: paths.AppPaths, args: argparse.Namespace) -> i
         print_json({"restored": str(chosen), "previous_kept_as": str(kept) if kept else None})
     else:
         print(
-            f"restored {chosen.name}"
-            + (f"; the previous database is kept as {kept}" if kept else "")
+            terminal_text(
+                f"restored {chosen.name}"
+                + (f"; the previous database is kept as {kept}" if kept else "")
+            )
         )
     return 0
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from reader_app.backup_archive import restore_archive, write_archive
-from reader_app.cli_output import print_json
+from reader_app.cli_output import print_json, terminal_text
 from reader_app.paths import AppPaths
 
 
@@ -37,7 +37,8 @@ def cmd_backup(app_paths: AppPaths, args: argparse.Namespace) -> int:
     else:
         files = len(report.manifest.files)
         print(
-            f"backed up the library to {report.path} ({report.size:,} bytes: the database, "
+            f"backed up the library to {terminal_text(report.path)} "
+            f"({report.size:,} bytes: the database, "
             f"{files} imported file{'s' if files != 1 else ''}, "
             f"{len(report.manifest.config)} settings file"
             f"{'s' if len(report.manifest.config) != 1 else ''})"
@@ -50,9 +51,13 @@ def cmd_restore(app_paths: AppPaths, args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.to_dict())
     else:
+        # The archive's name and its manifest's fields are the archive's own text.
         print(
-            f"restored the library from {report.archive.name} (made {report.manifest.created}); "
-            f"the previous data is kept in {report.kept_aside}; "
-            "the search index will be rebuilt"
+            terminal_text(
+                f"restored the library from {report.archive.name} "
+                f"(made {report.manifest.created}); "
+                f"the previous data is kept in {report.kept_aside}; "
+                "the search index will be rebuilt"
+            )
         )
     return 0

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from reader_app.cli_output import print_json
+from reader_app.cli_output import print_json, terminal_text
 from reader_app.export.formats import FORMATS, ExportError, export
 from reader_app.export.scope import GROUPINGS, ExportScope
 from reader_app.library import Library
@@ -51,7 +51,7 @@ def cmd_export(library: Library, args: argparse.Namespace) -> int:
     if args.json:
         print_json({"path": str(path), "format": fmt.id, "annotations": count})
     else:
-        print(f"exported {count} annotation{'s' * (count != 1)} to {path}")
+        print(f"exported {count} annotation{'s' * (count != 1)} to {terminal_text(path)}")
     return 0
 
 
@@ -67,6 +67,6 @@ def cmd_import_notes(library: Library, args: argparse.Namespace) -> int:
         print_json(data)
     else:
         print(f"imported {data['imported']}, skipped {data['skipped']} already there")
-        for refused in data["refused"]:
-            print(f"refused {refused['id']}: {refused['reason']}")
+        for refused in data["refused"]:  # the file's own ids, quoted in the reasons too
+            print(terminal_text(f"refused {refused['id']}: {refused['reason']}"))
     return 1 if data["refused"] and not data["imported"] and not data["skipped"] else 0

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from reader_app.catalog import KINDS
-from reader_app.cli_output import print_json
+from reader_app.cli_output import print_json, terminal_text
 from reader_app.library import Library
 
 
@@ -52,9 +52,9 @@ def cmd_import(library: Library, args: argparse.Namespace) -> int:
     else:
         for r in results:
             what = r.error if r.status == "error" else r.resource_id
-            print(f"{r.status:<9} {r.path}: {what}")
+            print(terminal_text(f"{r.status:<9} {r.path}: {what}"))
             for notice in r.notices:
-                print(f"          {notice}")
+                print(f"          {terminal_text(notice)}")
     return 1 if any(r.status == "error" for r in results) else 0
 
 
@@ -64,7 +64,8 @@ def cmd_edit(library: Library, args: argparse.Namespace) -> int:
     if args.json:
         print_json(library.describe(resource))
     else:
-        print(f"{resource.id}: {resource.title} ({resource.kind}; {', '.join(resource.pillars)})")
+        pillars = ", ".join(resource.pillars)
+        print(terminal_text(f"{resource.id}: {resource.title} ({resource.kind}; {pillars})"))
     return 0
 
 
@@ -76,5 +77,5 @@ def cmd_remove(library: Library, args: argparse.Namespace) -> int:
         print_json({"removed": args.id, "notes_kept": not args.delete_notes})
     else:
         kept = "" if args.delete_notes else "; its notes are kept"
-        print(f"removed {resource.title}{kept}")
+        print(terminal_text(f"removed {resource.title}{kept}"))
     return 0

@@ -14,7 +14,7 @@ from reader_app.annotations import (
     AnnotationFilter,
     Annotations,
 )
-from reader_app.cli_output import print_json
+from reader_app.cli_output import print_json, terminal_text
 from reader_app.documents import anchor_quote
 from reader_app.library import Library
 from reader_app.pdf_annotations import read_pdf_annotations, take_into_store
@@ -91,7 +91,7 @@ def cmd_note(library: Library, args: argparse.Namespace) -> int:
     if args.json:
         print_json(annotation.to_dict())
     else:
-        print(annotation.id)
+        print(terminal_text(annotation.id))
     return 0
 
 
@@ -145,9 +145,14 @@ def _list(library: Library, notes: Annotations, args: argparse.Namespace) -> int
         quote = f' "{a.exact}"' if a.exact else ""
         tags = f"  [{', '.join(a.tags)}]" if a.tags else ""
         lost = "  (not found in the current version)" if a.orphaned else ""
-        print(f"{a.id}  {a.resource_id} {where_in} {a.kind} {a.color}{quote}{tags}{lost}")
+        print(
+            terminal_text(
+                f"{a.id}  {a.resource_id} {where_in} {a.kind} {a.color}{quote}{tags}{lost}"
+            )
+        )
         if a.body:
-            print(f"    {a.body}")
+            # A note keeps its line breaks, each continued at the same indent.
+            print("    " + terminal_text(a.body, multiline=True).replace("\n", "\n    "))
     return 0
 
 
@@ -159,18 +164,24 @@ def _reanchor(library: Library, notes: Annotations, args: argparse.Namespace) ->
         print_json({"resource_id": resource.id, "doc_sha256": resource.sha256, **report.to_dict()})
         return 0
     if not stale:
-        print(f"{resource.id}: every note is on the current version")
+        print(terminal_text(f"{resource.id}: every note is on the current version"))
         return 0
     counts = report.to_dict()
     print(
-        f"{resource.id}: {counts['placed']} found on their page, {counts['moved']} moved, "
-        f"{counts['kept']} not tied to text, {counts['orphaned']} not found"
-        + (f", {counts['skipped']} changed meanwhile" if counts["skipped"] else "")
+        terminal_text(
+            f"{resource.id}: {counts['placed']} found on their page, {counts['moved']} moved, "
+            f"{counts['kept']} not tied to text, {counts['orphaned']} not found"
+            + (f", {counts['skipped']} changed meanwhile" if counts["skipped"] else "")
+        )
     )
     for p in report.moved:
-        print(f"  moved     {p.annotation_id}  p. {p.old_page} -> p. {p.page}  {p.reason}")
+        print(
+            terminal_text(
+                f"  moved     {p.annotation_id}  p. {p.old_page} -> p. {p.page}  {p.reason}"
+            )
+        )
     for p in report.orphaned:
-        print(f'  not found {p.annotation_id}  p. {p.old_page} "{p.exact}"')
+        print(terminal_text(f'  not found {p.annotation_id}  p. {p.old_page} "{p.exact}"'))
     return 0
 
 
@@ -185,10 +196,12 @@ def _import_pdf(library: Library, notes: Annotations, args: argparse.Namespace) 
         print_json({"resource_id": resource.id, "found": len(embedded), **report.to_dict()})
         return 0
     print(
-        f"{resource.id}: {len(report.taken)} taken from the PDF, "
-        f"{report.skipped} taken before"
-        + (f", {len(report.refused)} refused" if report.refused else "")
+        terminal_text(
+            f"{resource.id}: {len(report.taken)} taken from the PDF, "
+            f"{report.skipped} taken before"
+            + (f", {len(report.refused)} refused" if report.refused else "")
+        )
     )
-    for why in report.refused:
-        print(f"  refused {why}")
+    for why in report.refused:  # may quote the PDF's own text
+        print(f"  refused {terminal_text(why)}")
     return 0

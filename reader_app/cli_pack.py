@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from reader_app.cli_output import print_json
+from reader_app.cli_output import print_json, terminal_text
 from reader_app.library import Library
 from reader_app.packs.export import export_pack
 from reader_app.packs.format import printable
@@ -47,7 +47,7 @@ def cmd_pack(library: Library, args: argparse.Namespace) -> int:
         else:
             notes = f" and {report.notes} notes" if args.with_notes else ""
             print(
-                f"wrote {report.resources} resources{notes} to {report.path} "
+                f"wrote {report.resources} resources{notes} to {terminal_text(report.path)} "
                 f"({report.size:,} bytes)"
             )
         return 0
@@ -68,16 +68,16 @@ def _print_report(report: PackReport) -> None:
         for s in ("added", "updated", "unchanged", "skipped", "error")
         if report.count(s)
     )
-    print(f"{verb} {report.title!r}: {counts or 'nothing'}")
+    print(f"{verb} {terminal_text(repr(report.title))}: {counts or 'nothing'}")
     for item in report.items:
         edition = ""
         if item.status == "updated":
             edition = f" (edition {item.old_edition} → {item.new_edition})"
-        print(f"  {item.status:<9} {item.resource_id}: {item.title}{edition}")
+        print(terminal_text(f"  {item.status:<9} {item.resource_id}: {item.title}{edition}"))
         if item.detail:  # may quote a worker's error about a hostile document
             print(f"            {printable(item.detail, 1000)}")
         for change in item.changes:
-            print(f"            {change}")
+            print(f"            {terminal_text(change)}")
         if item.reanchored is not None:
             r = item.reanchored
             if r.placed or r.moved or r.orphaned or r.kept:

@@ -1,7 +1,8 @@
 """HTML export: one self-contained, accessible, printable page (inline style, no scripts,
 nothing fetched), a section per group and an article per note.
 
-Every piece of user text goes through ``html.escape``; only web addresses are linked."""
+Every piece of user text goes through ``html.escape``, without its bidirectional
+embeddings, overrides and isolates (``bidi.py``); only web addresses are linked."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import unicodedata
 from html import escape
 
 from reader_app.annotations import COLOURS
+from reader_app.export.bidi import BIDI_CONTROLS, without_bidi_controls
 from reader_app.export.scope import Citation, ExportGroup, ExportItem
 
-WEB_URL = re.compile(r"^https?://[^\s<>\"'`\x00-\x1f\x7f]+$", re.IGNORECASE)
+WEB_URL = re.compile(rf"^https?://[^\s<>\"'`\x00-\x1f\x7f{BIDI_CONTROLS}]+$", re.IGNORECASE)
 EMPTY = "No notes to export."
 
 # Text #1a1a1a and links #0b4f9c on white, muted text #454545: all above 7:1 (WCAG AAA).
@@ -51,11 +53,11 @@ a:focus-visible { outline: 2px solid #0b4f9c; outline-offset: 2px; }
 
 
 def _clean(text: str) -> str:
-    """``text`` without control characters (HTML does not allow them), line breaks
-    normalised to LF."""
+    """``text`` without control characters (HTML does not allow them) or bidi controls,
+    line breaks normalised to LF."""
     return "\n".join(
         "".join(c for c in line if c == "\t" or unicodedata.category(c) != "Cc")
-        for line in text.splitlines()
+        for line in without_bidi_controls(text).splitlines()
     ).strip()
 
 

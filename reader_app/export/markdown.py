@@ -3,13 +3,15 @@ quote as a blockquote, its text, ``#tags``, and a citation linking back to the p
 
 Every piece of user text is escaped, so a note renders as the characters its author
 typed: no headings, lists, HTML, links, emphasis or Obsidian highlights, maths or
-comments that were not meant."""
+comments that were not meant. Bidirectional embeddings, overrides and isolates are
+removed from it (``bidi.py``), so no note can reorder the text around it."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
+from reader_app.export.bidi import BIDI_CONTROLS, without_bidi_controls
 from reader_app.export.scope import Citation, ExportGroup, ExportItem
 
 # Backslash-escaped wherever they occur: CommonMark's inline and block syntax, GFM's
@@ -23,7 +25,7 @@ ESCAPED = re.compile(
     re.IGNORECASE,
 )
 LIST_MARKER = re.compile(r"^([-+]|\d+(?=[.)]))")  # at a line's start: a list item
-WEB_URL = re.compile(r"^https?://[^\s<>\"\\`\x00-\x1f\x7f]+$", re.IGNORECASE)
+WEB_URL = re.compile(rf"^https?://[^\s<>\"\\`\x00-\x1f\x7f{BIDI_CONTROLS}]+$", re.IGNORECASE)
 EMPTY = "No notes to export."
 
 
@@ -33,10 +35,10 @@ def escape_inline(text: str) -> str:
 
 
 def _lines(text: str) -> list[str]:
-    """``text`` as lines without control characters or the indentation Markdown would
-    read as code (tabs inside a line are kept)."""
+    """``text`` as lines without control characters, bidi controls or the indentation
+    Markdown would read as code (tabs inside a line are kept)."""
     lines = []
-    for line in text.splitlines():
+    for line in without_bidi_controls(text).splitlines():
         line = "".join(c for c in line if c == "\t" or unicodedata.category(c) != "Cc")
         lines.append(line.strip())
     while lines and not lines[-1]:
