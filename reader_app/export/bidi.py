@@ -6,8 +6,9 @@ their own, and what a reader should see is the text in the order it is stored, w
 removing gives; browsers and chat apps wrap pasted names in isolates (U+2066-2069), so a
 visible marker would litter ordinary notes. Nor wrapped in an isolate of ours: an
 unmatched U+2069 in the note would close it early, so they must go first anyway, and
-once they are gone the text is laid out by its own letters' directions alone. Marks (U+200E, U+200F, U+061C) stay: they reorder nothing beyond neighbouring
-punctuation and right-to-left writing needs them."""
+once they are gone the text is laid out by its own letters' directions alone. Marks
+(U+200E, U+200F, U+061C) stay: they reorder nothing beyond neighbouring punctuation,
+and right-to-left writing needs them."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """Annotated PDF export: a copy of a document with our annotations written in as standard
 PDF highlight, underline and note annotations, which Acrobat, Okular and Zotero show.
+The copy keeps no active content (scripts, launch actions, embedded files: see
+``pdf_active_content.py``), whatever the original held.
 
 The original is read once and never written to. This imports PyMuPDF, so it runs only
 in a worker process (see ``worker.py``)."""
@@ -14,6 +16,7 @@ from typing import Any
 
 from reader_app.annotations import COLOURS, Annotation
 from reader_app.documents import DocumentError
+from reader_app.export.pdf_active_content import remove_active_content
 from reader_app.export.scope import ExportItem
 
 AUTHOR = "Resource Reader"
@@ -28,6 +31,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 class AnnotatedPdf:
     data: bytes  # the annotated copy
     skipped: list[str] = field(default_factory=list)  # "id: why", for those not written
+    removed: list[str] = field(default_factory=list)  # the original's active content
 
 
 def annotated_pdf(source_path: str, items: list[ExportItem]) -> bytes:
@@ -51,6 +55,8 @@ def annotate(source_path: str | Path, items: list[ExportItem]) -> AnnotatedPdf:
             raise DocumentError(f"{path.name} is encrypted")
         if doc.page_count == 0:
             raise DocumentError(f"{path.name} has no pages")
+        # Before ours are written in: only the original's content is taken out.
+        removed = remove_active_content(doc)
         skipped = []
         for item in items:
             annotation = item.annotation
@@ -59,7 +65,8 @@ def annotate(source_path: str | Path, items: list[ExportItem]) -> AnnotatedPdf:
                 skipped.append(f"{annotation.id}: {path.name} has no page {number}")
                 continue
             _add(pymupdf, doc, doc[number - 1], annotation)
-        return AnnotatedPdf(doc.tobytes(garbage=1, deflate=True), skipped)
+        # Garbage collection drops the objects nothing refers to any more.
+        return AnnotatedPdf(doc.tobytes(garbage=1, deflate=True), skipped, removed)
 
 
 def content(annotation: Annotation) -> str:

@@ -1,0 +1,153 @@
+"""Active content taken out of a PDF before we hand a copy of it back to the user: every
+action but web, e-mail and in-document links (JavaScript, Launch, remote go-tos, form
+submission, ...), additional actions, the JavaScript name tree, embedded and attached
+files, XFA forms and media annotations. What is left is pages, text, annotations and
+plain links, which a PDF reader can only show.
+
+It works on an open PyMuPDF document, so it runs where ``pdf_export`` does: only in a
+worker process. It uses only the document's methods and imports no PyMuPDF itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Keys holding one action: annotations' and outline items' A, the catalog's OpenAction,
+# a link's PA, and the next action of a chain.
+ACTION_KEYS = ("A", "OpenAction", "PA", "Next")
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+# Action types (the S of an action dictionary) a reader runs or sends somewhere.
+UNSAFE_ACTIONS = frozenset(
+    {
+        "JavaScript", "Launch", "GoToR", "GoToE", "GoToDp", "Thread", "Sound", "Movie",
+        "Hide", "Named", "SubmitForm", "ResetForm", "ImportData", "SetOCGState",
+        "Rendition", "Trans", "GoTo3DView", "RichMediaExecute",
+    }
+)  # fmt: skip
+KNOWN_ACTIONS = UNSAFE_ACTIONS | {"GoTo", "URI"}
+# Annotations that carry a file, a sound, a film or a 3D model (and often scripts).
+MEDIA_ANNOTATIONS = frozenset({"FileAttachment", "Sound", "Movie", "Screen", "RichMedia", "3D"})
+# Keys of such annotations that hold the content, cleared if one cannot be deleted.
+MEDIA_KEYS = ("FS", "Sound", "Movie", "RichMediaContent", "RichMediaSettings", "3DD")
+# Entries of the catalog, and of dictionaries within it, that hold active content.
+CATALOG_PATHS = (
+    ("Names", "JavaScript"),
+    ("Names", "EmbeddedFiles"),
+    ("AcroForm", "XFA"),
+    ("Collection",),  # a portfolio: the document is a wrapper for its embedded files
+)
+
+
+def remove_active_content(doc: Any) -> list[str]:
+    """Take the active content out of ``doc`` (an open PyMuPDF PDF) in place; returns what
+    was removed, one short description each. Run it before writing anything in, and save
+    with garbage collection so the objects no longer referenced are dropped."""
+    removed = _remove_media_annotations(doc)
+    catalog = doc.pdf_catalog()
+    for path in CATALOG_PATHS:
+        if _clear(doc, catalog, path):
+            removed.append("/" + "/".join(path))
+    for xref in range(1, doc.xref_length()):
+        try:
+            removed += _clean_object(doc, xref)
+        except Exception:  # PyMuPDF raises several types for a damaged object, which
+            continue  # MuPDF cannot read either and saving drops
+    return removed
+
+
+def _remove_media_annotations(doc: Any) -> list[str]:
+    removed = []
+    for page in doc:
+        for annot in [a for a in page.annots() if a.type[1] in MEDIA_ANNOTATIONS]:
+            removed.append(f"a {annot.type[1]} annotation on page {page.number + 1}")
+            page.delete_annot(annot)
+    return removed
+
+
+def _clean_object(doc: Any, xref: int) -> list[str]:
+    """Clear the active entries of one object; blank it if it is itself an unsafe action
+    (so nothing that still points to it can run it) or an embedded file."""
+    keys = doc.xref_get_keys(xref)
+    if not keys:
+        return []
+    removed = []
+    if _name(doc, xref, "Type") == "EmbeddedFile" and doc.xref_is_stream(xref):
+        doc.update_stream(xref, b"")
+        removed.append("an embedded file")
+    # S also names a structure element's role, a border's style, a group's kind: only
+    # an action type we know makes this object an action.
+    action = _name(doc, xref, "S") if "S" in keys else ""
+    if action not in KNOWN_ACTIONS or _name(doc, xref, "Type") not in ("", "Action"):
+        action = ""
+    if action:
+        why = _unsafe_action(doc, xref, "")
+        if why:
+            doc.update_object(xref, "<<>>")
+            return [*removed, why]
+    if "AA" in keys:
+        doc.xref_set_key(xref, "AA", "null")
+        removed.append("additional actions")
+    for key in ("EF", "AF"):  # a file specification's embedded file; associated files
+        if key in keys:
+            doc.xref_set_key(xref, key, "null")
+            removed.append("an embedded file")
+    if _name(doc, xref, "Subtype") in MEDIA_ANNOTATIONS:
+        for key in MEDIA_KEYS:
+            if key in keys:
+                doc.xref_set_key(xref, key, "null")
+                removed.append(f"an annotation's {key}")
+    for key in ACTION_KEYS:
+        # Next is an action only in an action; in an outline item it is the next item.
+        if key not in keys or (key == "Next" and not action):
+            continue
+        held, _value = doc.xref_get_key(xref, key)
+        if key == "OpenAction" and held == "array":
+            continue  # a destination: where the document opens
+        why = _unsafe_action(doc, xref, key + "/")
+        if why:
+            doc.xref_set_key(xref, key, "null")
+            removed.append(why)
+        elif held == "dict" and doc.xref_get_key(xref, f"{key}/Next")[0] != "null":
+            # A safe action may chain to any other: the chain is cut (an action held
+            # as an object of its own has its Next cleared when that object's turn comes).
+            doc.xref_set_key(xref, f"{key}/Next", "null")
+            removed.append("a chained action")
+    return removed
+
+
+def _unsafe_action(doc: Any, xref: int, prefix: str) -> str:
+    """Why the action at ``prefix`` (``"A/"``, or ``""`` for the object itself) is not
+    kept; empty if it is a link to a web or e-mail address or within the document."""
+    kind = _name(doc, xref, prefix + "S")
+    if kind == "GoTo":
+        return ""
+    if kind == "URI":
+        uri = doc.xref_get_key(xref, prefix + "URI")[1].strip().lower()
+        return "" if uri.startswith(SAFE_SCHEMES) else "a link to a non-web address"
+    return f"a {kind} action" if kind in UNSAFE_ACTIONS else f"an action of type {kind!r}"
+
+
+def _name(doc: Any, xref: int, key: str) -> str:
+    """The name at ``key`` without its slash; empty if there is none."""
+    kind, value = doc.xref_get_key(xref, key)
+    return str(value).lstrip("/") if kind == "name" else ""
+
+
+def _clear(doc: Any, xref: int, path: tuple[str, ...]) -> bool:
+    """Set the entry at ``path`` below object ``xref`` to null, following references
+    (PyMuPDF's own key paths write a placeholder through one); True if there was one."""
+    key, rest = path[0], path[1:]
+    kind, value = doc.xref_get_key(xref, key)
+    if kind == "null":
+        return False
+    if not rest:
+        doc.xref_set_key(xref, key, "null")
+        return True
+    if kind == "xref":
+        return _clear(doc, int(value.split()[0]), rest)
+    if kind == "dict":
+        if doc.xref_get_key(xref, "/".join(path))[0] == "null":
+            return False
+        doc.xref_set_key(xref, "/".join(path), "null")
+        return True
+    return False
