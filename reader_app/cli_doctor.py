@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from reader_app import __version__
-from reader_app.cli_output import print_json
+from reader_app.cli_output import print_json, terminal_text
 from reader_app.doctor import FAIL, SKIP, WARN, CheckResult, Doctor, passed
 from reader_app.paths import AppPaths
 
@@ -65,9 +65,10 @@ def _line(result: CheckResult) -> str:
     head = f"{LABEL.get(result.status, result.status):<4}  {result.check:<{NAME_WIDTH}}"
     head += f" {result.seconds:5.2f} s  "
     indent = " " * len(head)
-    text = _wrap(result.detail, head, indent)
+    # Details quote file names and database rows: shown, never obeyed.
+    text = _wrap(terminal_text(result.detail), head, indent)
     if result.fix:
-        text += "\n" + _wrap(f"to fix: {result.fix}", indent, indent)
+        text += "\n" + _wrap(terminal_text(f"to fix: {result.fix}"), indent, indent)
     return text
 
 

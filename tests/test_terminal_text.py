@@ -11,9 +11,10 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from reader_app import paths
+from reader_app import cli_doctor, paths
 from reader_app.cli import main
 from reader_app.cli_output import print_json, terminal_text
+from reader_app.doctor import CheckResult
 
 CLEAR = "\x1b[2J"  # CSI: clear the screen
 OSC = "\x1b]0;owned\x07"  # OSC: set the window title
@@ -172,3 +173,12 @@ def test_restore_backup_names_the_file_inertly(capsysbinary, tmp_path: Path) -> 
     shutil.copy(database(), copy)
     code, out, _ = run(capsysbinary, "restore-backup", str(copy))
     assert code == 0 and b"old\\x1b[2J\\u202e.sqlite3" in out
+
+
+def test_doctor_lines_quote_rows_inertly() -> None:
+    """A check's detail quotes titles and file names from the database (the whole doctor
+    run takes seconds: its line is made directly)."""
+    detail = f"1 of 1 document does not match the library: '{EVIL}' [x]: files/{EVIL} is missing"
+    line = cli_doctor._line(CheckResult("your documents", "fail", detail, fix=f"remove {EVIL}"))
+    assert raw_controls(line.encode()) == set()
+    assert all(escape in line.replace("\n", "").replace(" ", "") for escape in SHOWN)
