@@ -29,6 +29,9 @@ KNOWN_ACTIONS = UNSAFE_ACTIONS | {"GoTo", "URI"}
 MEDIA_ANNOTATIONS = frozenset({"FileAttachment", "Sound", "Movie", "Screen", "RichMedia", "3D"})
 # Keys of such annotations that hold the content, cleared if one cannot be deleted.
 MEDIA_KEYS = ("FS", "Sound", "Movie", "RichMediaContent", "RichMediaSettings", "3DD")
+# Keys cleared wherever they are: additional actions (run on opening a page, focusing a
+# field, printing, ...), a file specification's embedded file, associated files.
+CLEARED_KEYS = {"AA": "additional actions", "EF": "an embedded file", "AF": "associated files"}
 # Entries of the catalog, and of dictionaries within it, that hold active content.
 CATALOG_PATHS = (
     ("Names", "JavaScript"),
@@ -41,17 +44,15 @@ CATALOG_PATHS = (
 def remove_active_content(doc: Any) -> list[str]:
     """Take the active content out of ``doc`` (an open PyMuPDF PDF) in place; returns what
     was removed, one short description each. Run it before writing anything in, and save
-    with garbage collection so the objects no longer referenced are dropped."""
+    with garbage collection so the objects no longer referenced are dropped. An object
+    PyMuPDF cannot read raises its error: a copy is refused rather than left unchecked."""
     removed = _remove_media_annotations(doc)
     catalog = doc.pdf_catalog()
     for path in CATALOG_PATHS:
         if _clear(doc, catalog, path):
             removed.append("/" + "/".join(path))
     for xref in range(1, doc.xref_length()):
-        try:
-            removed += _clean_object(doc, xref)
-        except Exception:  # PyMuPDF raises several types for a damaged object, which
-            continue  # MuPDF cannot read either and saving drops
+        removed += _clean_object(doc, xref)
     return removed
 
 
@@ -67,52 +68,50 @@ def _remove_media_annotations(doc: Any) -> list[str]:
 def _clean_object(doc: Any, xref: int) -> list[str]:
     """Clear the active entries of one object; blank it if it is itself an unsafe action
     (so nothing that still points to it can run it) or an embedded file."""
-    keys = doc.xref_get_keys(xref)
+    keys = set(doc.xref_get_keys(xref))  # read once: each key read loads the object
     if not keys:
         return []
+    kind = _name(doc, xref, "Type") if "Type" in keys else ""
     removed = []
-    if _name(doc, xref, "Type") == "EmbeddedFile" and doc.xref_is_stream(xref):
+    if kind == "EmbeddedFile" and doc.xref_is_stream(xref):
         doc.update_stream(xref, b"")
         removed.append("an embedded file")
     # S also names a structure element's role, a border's style, a group's kind: only
     # an action type we know makes this object an action.
-    action = _name(doc, xref, "S") if "S" in keys else ""
-    if action not in KNOWN_ACTIONS or _name(doc, xref, "Type") not in ("", "Action"):
+    action = _name(doc, xref, "S") if "S" in keys and kind in ("", "Action") else ""
+    if action not in KNOWN_ACTIONS:
         action = ""
-    if action:
-        why = _unsafe_action(doc, xref, "")
-        if why:
-            doc.update_object(xref, "<<>>")
-            return [*removed, why]
-    if "AA" in keys:
-        doc.xref_set_key(xref, "AA", "null")
-        removed.append("additional actions")
-    for key in ("EF", "AF"):  # a file specification's embedded file; associated files
-        if key in keys:
+    elif why := _unsafe_action(doc, xref, ""):
+        doc.update_object(xref, "<<>>")
+        return [*removed, why]
+    for key in sorted(keys & CLEARED_KEYS.keys()):
+        doc.xref_set_key(xref, key, "null")
+        removed.append(CLEARED_KEYS[key])
+    if "Subtype" in keys and _name(doc, xref, "Subtype") in MEDIA_ANNOTATIONS:
+        for key in sorted(keys.intersection(MEDIA_KEYS)):
             doc.xref_set_key(xref, key, "null")
-            removed.append("an embedded file")
-    if _name(doc, xref, "Subtype") in MEDIA_ANNOTATIONS:
-        for key in MEDIA_KEYS:
-            if key in keys:
-                doc.xref_set_key(xref, key, "null")
-                removed.append(f"an annotation's {key}")
-    for key in ACTION_KEYS:
-        # Next is an action only in an action; in an outline item it is the next item.
-        if key not in keys or (key == "Next" and not action):
-            continue
-        held, _value = doc.xref_get_key(xref, key)
-        if key == "OpenAction" and held == "array":
-            continue  # a destination: where the document opens
-        why = _unsafe_action(doc, xref, key + "/")
-        if why:
-            doc.xref_set_key(xref, key, "null")
-            removed.append(why)
-        elif held == "dict" and doc.xref_get_key(xref, f"{key}/Next")[0] != "null":
-            # A safe action may chain to any other: the chain is cut (an action held
-            # as an object of its own has its Next cleared when that object's turn comes).
-            doc.xref_set_key(xref, f"{key}/Next", "null")
-            removed.append("a chained action")
-    return removed
+            removed.append(f"an annotation's {key}")
+    # Next is an action only in an action; in an outline item it is the next item.
+    held = [k for k in ACTION_KEYS if k in keys and (k != "Next" or action)]
+    return removed + [why for key in held if (why := _clean_action(doc, xref, key))]
+
+
+def _clean_action(doc: Any, xref: int, key: str) -> str:
+    """Clear the action at ``key`` of object ``xref`` unless it is safe, and cut a safe
+    one's chain to the next; what was removed, or empty."""
+    held, source = doc.xref_get_key(xref, key)
+    if key == "OpenAction" and held == "array":
+        return ""  # a destination: where the document opens
+    why = _unsafe_action(doc, xref, key + "/")
+    if why:
+        doc.xref_set_key(xref, key, "null")
+        return why
+    if held == "dict" and "/Next" in source and doc.xref_get_key(xref, f"{key}/Next")[0] != "null":
+        # A safe action may chain to any other: the chain is cut (an action held as an
+        # object of its own has its Next cleared when that object's turn comes).
+        doc.xref_set_key(xref, f"{key}/Next", "null")
+        return "a chained action"
+    return ""
 
 
 def _unsafe_action(doc: Any, xref: int, prefix: str) -> str:

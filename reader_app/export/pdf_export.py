@@ -56,7 +56,10 @@ def annotate(source_path: str | Path, items: list[ExportItem]) -> AnnotatedPdf:
         if doc.page_count == 0:
             raise DocumentError(f"{path.name} has no pages")
         # Before ours are written in: only the original's content is taken out.
-        removed = remove_active_content(doc)
+        try:
+            removed = remove_active_content(doc)
+        except Exception as exc:  # PyMuPDF raises several types for a damaged object
+            raise DocumentError(f"cannot make a safe copy of {path.name}: {exc}") from None
         skipped = []
         for item in items:
             annotation = item.annotation
