@@ -25,10 +25,11 @@ import stat
 import struct
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 CHUNK = 64 * 1024
 MAX_COMPONENT_BYTES = 255  # the usual file-system limit for one name
@@ -350,7 +351,7 @@ def _check_layout(
 def stream_entry(
     zf: zipfile.ZipFile,
     info: zipfile.ZipInfo,
-    out: BinaryIO | None,
+    out: IO[bytes] | None,
     limits: Limits,
     tally: Tally | None = None,
     refusal: type[ArchiveRefused] = ArchiveRefused,
@@ -397,7 +398,14 @@ def stream_entry(
                 digest.update(chunk)
                 if out is not None:
                     out.write(chunk)
-    except (zipfile.BadZipFile, EOFError, ValueError, RuntimeError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        ValueError,
+        RuntimeError,
+        NotImplementedError,
+    ) as exc:
         if isinstance(exc, ArchiveRefused):
             raise
         raise refusal(f"entry {name!r} is damaged: {exc}") from exc
