@@ -434,16 +434,34 @@ def read_small(
     return out.getvalue()
 
 
-def problem(source: Path | BinaryIO, label: str, limits: Limits) -> str:
+class EpubRefused(ArchiveRefused):
+    """An EPUB the archive reader refuses."""
+
+    noun = "EPUB"
+
+
+def problem(
+    source: Path | BinaryIO,
+    label: str,
+    limits: Limits,
+    refusal: type[ArchiveRefused] = ArchiveRefused,
+) -> str:
     """Why the archive ``source`` is refused under ``limits``, or "" if it is not: the
     whole directory is checked and every entry streamed (to nowhere) and counted."""
     try:
-        with open_zip(source, label) as zf:
+        with open_zip(source, label, refusal) as zf:
             tally = Tally()
-            for info in check_archive(zf, limits):
-                stream_entry(zf, info, None, limits, tally)
+            for info in check_archive(zf, limits, refusal):
+                stream_entry(zf, info, None, limits, tally, refusal)
     except ArchiveRefused as exc:
         return str(exc)
     except OSError as exc:
         return f"{label} cannot be read: {exc}"
     return ""
+
+
+def epub_problem(data: bytes | Path, label: str) -> str:
+    """Why an EPUB (its bytes or its file) must not be handed to MuPDF (a zip bomb, a
+    lying header, too many entries), or "" if it may: the checks under EPUB_LIMITS."""
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    return problem(source, label, EPUB_LIMITS, EpubRefused)
