@@ -313,3 +313,25 @@ def test_each_caller_gets_its_own_refusal(
     with zipfile.ZipFile(archive) as zf, pytest.raises(refusal, match=f"^{noun} has 3 entries"):
         archive_reader.check_archive(zf, few, refusal)
     assert issubclass(PackError, ArchiveRefused)
+
+
+def test_an_epub_bomb_in_a_pack_is_left_out_before_mupdf_sees_it(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    from reader_app.packs.install import install_pack
+    from tests.packs.test_packs import open_library, pdf_bytes, resource_entry, write_pack
+
+    good = pdf_bytes("The good paper about neighbourhood partnerships")
+    bomb = epub_bomb(tmp_path / "bomb.epub").read_bytes()
+    epub = resource_entry("bomb", bomb, file="files/bomb.epub", media_type="application/epub+zip")
+    pack = write_pack(tmp_path / "p.rrpack", [(resource_entry("good", good), good), (epub, bomb)])
+    library = open_library(data_dir)
+    try:
+        report = install_pack(library, pack)
+        status = {i.resource_id: (i.status, i.detail) for i in report.items}
+        assert status["good"] == ("added", "")
+        assert status["bomb"][0] == "error"
+        assert "'images/blank.xhtml' declares a compression ratio over 100:1" in status["bomb"][1]
+        assert library.catalog.get("bomb") is None
+    finally:
+        library.close()
