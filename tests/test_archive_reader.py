@@ -24,6 +24,8 @@ from reader_app.packs.unzip import PackError
 from reader_app.store import Store
 
 MiB = 1024**2
+# The backup limits with a 4 MiB exemption from the ratio, so small bombs show the rules.
+SMALL_EXEMPTION = dataclasses.replace(BACKUP_LIMITS, ratio_exempt_bytes=4 * MiB)
 
 
 @pytest.fixture
@@ -60,10 +62,11 @@ def rebuild(
     extra: dict[str, bytes] | None = None,
     manifest: bytes | None = None,
     listed_as: dict[str, bytes] | None = None,
+    zeros: dict[str, int] | None = None,
 ) -> Path:
     """``good`` with ``extra`` members added (listed truthfully in its manifest, unless
-    ``listed_as`` gives other bytes to list them by), or with ``manifest`` as its
-    manifest.json."""
+    ``listed_as`` gives other bytes to list them by) and members of ``zeros`` MiB of
+    zeros, or with ``manifest`` as its manifest.json."""
     with zipfile.ZipFile(good) as zf:
         members = {n: zf.read(n) for n in zf.namelist() if n != "manifest.json"}
         listed = json.loads(zf.read("manifest.json"))
@@ -75,6 +78,15 @@ def rebuild(
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in members.items():
             zf.writestr(name, data, compresslevel=1)
+        for name, mib in (zeros or {}).items():  # streamed: never all in memory
+            digest, chunk = hashlib.sha256(), bytes(MiB)
+            with zf.open(name, "w", force_zip64=True) as member:
+                for _ in range(mib):
+                    digest.update(chunk)
+                    member.write(chunk)
+            listed["members"].append(
+                {"name": name, "size": mib * MiB, "sha256": digest.hexdigest()}
+            )
         zf.writestr("manifest.json", manifest if manifest is not None else json.dumps(listed))
     return out
 
@@ -113,9 +125,9 @@ def assert_refused_and_unchanged(
 def test_a_deflate_bomb_in_a_backup_is_refused_before_anything_is_written(
     app_paths: paths.AppPaths, good: Path, tmp_path: Path
 ) -> None:
-    # 70 MB of zeros from about 70 KB, truthfully listed: past the 64 MiB exemption and
-    # far past the 200:1 ratio, under the default limits.
-    bomb = rebuild(good, tmp_path / "bomb.zip", {"files/zeros.pdf": bytes(70 * 10**6)})
+    # 260 MiB of zeros from about 260 KB, truthfully listed: past the 256 MiB exemption
+    # and far past the 200:1 ratio, under the default limits.
+    bomb = rebuild(good, tmp_path / "bomb.zip", zeros={"files/zeros.pdf": 260})
     assert bomb.stat().st_size < 1 * MiB
     assert_refused_and_unchanged(
         app_paths, bomb, "entry 'files/zeros.pdf' declares a compression ratio over 200:1"
@@ -126,9 +138,8 @@ def test_many_small_bombs_are_refused_by_the_overall_ratio(
     app_paths: paths.AppPaths, good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Each member is under the per-entry exemption; together they are a bomb.
-    small = dataclasses.replace(BACKUP_LIMITS, ratio_exempt_bytes=3 * MiB)
-    monkeypatch.setattr(backup_archive, "LIMITS", small, raising=False)
-    extra = {f"files/zeros-{i}.pdf": bytes(2 * MiB) for i in range(3)}
+    monkeypatch.setattr(backup_archive, "LIMITS", SMALL_EXEMPTION, raising=False)
+    extra = {f"files/zeros-{i}.pdf": bytes(3 * MiB) for i in range(3)}
     bomb = rebuild(good, tmp_path / "bomb.zip", extra)
     assert_refused_and_unchanged(app_paths, bomb, "overall compression ratio over 200:1")
 
@@ -162,7 +173,8 @@ def test_a_database_bomb_never_reaches_the_temporary_copy(
 ) -> None:
     # The issue's 4 MB archive wrote 4 GiB to /tmp before its database was refused: the
     # declared ratio stops it before a byte is copied.
-    database = b"SQLite format 3\x00" + bytes(80 * 10**6)
+    monkeypatch.setattr(backup_archive, "LIMITS", SMALL_EXEMPTION, raising=False)
+    database = b"SQLite format 3\x00" + bytes(20 * MiB)
     bomb = rebuild(good, tmp_path / "bomb.zip", {"library.sqlite3": database})
     written: list[int] = []
     real = archive_reader.stream_entry
@@ -225,10 +237,17 @@ def test_a_manifest_member_with_an_absurd_size_is_refused_briefly(
     assert len(str(error)) < 400
 
 
-def test_a_good_backup_still_restores(app_paths: paths.AppPaths, good: Path) -> None:
+def test_a_very_compressible_library_still_backs_up_and_restores(
+    app_paths: paths.AppPaths, tmp_path: Path
+) -> None:
+    # An uncompressed scan (a blank BMP compresses about 1000:1), under the exemption.
+    scan = b"BM" + bytes(30 * MiB)
+    (app_paths.data_dir / "files" / "scan.bmp").write_bytes(scan)
+    archive = write_archive(app_paths, tmp_path / "backup.zip").path
     before = snapshot(app_paths)
-    restore_archive(app_paths, good)
+    restore_archive(app_paths, archive)
     after = snapshot(app_paths)
+    assert after["files/scan.bmp"] == scan
     assert after["files/strategy.pdf"] == before["files/strategy.pdf"]
 
 
