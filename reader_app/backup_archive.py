@@ -40,6 +40,7 @@ from reader_app.archive_reader import (
     ArchiveRefused,
     Tally,
     check_archive,
+    epub_problem,
     name_problem,
     read_small,
     stream_entry,
@@ -457,6 +458,11 @@ def _check_member(
         raise refuse(str(exc)) from None
     if digest != member.sha256:
         raise refuse(f"{member.name} is damaged (its SHA-256 does not match the manifest)")
+    if target is not None and member.name.startswith(FILES + "/") and target.suffix == ".epub":
+        # An EPUB is a zip the viewer hands to MuPDF: held to the limits an import is.
+        problem = epub_problem(target, member.name)
+        if problem:
+            raise refuse(problem)
 
 
 @contextlib.contextmanager

@@ -243,12 +243,25 @@ def test_a_very_compressible_library_still_backs_up_and_restores(
     # An uncompressed scan (a blank BMP compresses about 1000:1), under the exemption.
     scan = b"BM" + bytes(30 * MiB)
     (app_paths.data_dir / "files" / "scan.bmp").write_bytes(scan)
+    make_epub(app_paths.data_dir / "files" / "hubs.epub")  # an EPUB passes its own check
     archive = write_archive(app_paths, tmp_path / "backup.zip").path
     before = snapshot(app_paths)
     restore_archive(app_paths, archive)
     after = snapshot(app_paths)
     assert after["files/scan.bmp"] == scan
+    assert after["files/hubs.epub"] == before["files/hubs.epub"]
     assert after["files/strategy.pdf"] == before["files/strategy.pdf"]
+
+
+def test_an_epub_bomb_in_a_backup_is_refused_before_the_swap(
+    app_paths: paths.AppPaths, good: Path, tmp_path: Path
+) -> None:
+    # The viewer would hand it to MuPDF: it is held to the limits an import is.
+    bomb = epub_bomb(tmp_path / "bomb.epub").read_bytes()
+    archive = rebuild(good, tmp_path / "with-epub.zip", {"files/bomb.epub": bomb})
+    assert_refused_and_unchanged(
+        app_paths, archive, "entry 'images/blank.xhtml' declares a compression ratio over 100:1"
+    )
 
 
 # EPUBs
