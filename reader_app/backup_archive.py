@@ -28,7 +28,6 @@ import sqlite3
 import stat
 import tempfile
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,6 +35,16 @@ from pathlib import Path
 from typing import IO, Any
 
 from reader_app import __version__
+from reader_app.archive_reader import (
+    BACKUP_LIMITS,
+    ArchiveRefused,
+    Tally,
+    check_archive,
+    epub_problem,
+    name_problem,
+    read_small,
+    stream_entry,
+)
 from reader_app.backups import BackupError, _checked_copy, integrity
 from reader_app.database_check import DatabaseCheckError, check_database
 from reader_app.migrations import LATEST_VERSION
@@ -52,11 +61,19 @@ CONFIG_FILES = ("settings.json", "window-state.ini")  # in the config folder
 ASIDE_PREFIX = "before-restore-"
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 CHUNK = 1024 * 1024
+LIMITS = BACKUP_LIMITS  # what an archive may hold (entries, sizes, ratio): archive_reader
+MAX_SCHEMA_VERSION = 2**31  # past any real one; keeps absurd numbers out of messages
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 class ArchiveError(BackupError):
     """An archive that cannot be written, read or restored; the message says why."""
+
+
+class _Refused(ArchiveRefused):
+    """The archive reader's refusal of a backup archive, worded for one."""
+
+    noun = "backup archive"
 
 
 @dataclass(frozen=True)
@@ -181,7 +198,7 @@ def _sources(app_paths: AppPaths) -> list[tuple[str, Path]]:
             if path.is_symlink() or not path.is_file():
                 continue
             name = f"{FILES}/{path.relative_to(files).as_posix()}"
-            problem = _name_problem(name)
+            problem = name_problem(name, LIMITS.max_name_length)
             if problem:
                 raise ArchiveError(f"cannot back up {path}: its name {problem}")
             found.append((name, path))
@@ -294,7 +311,7 @@ def _verify(path: Path, database_copy: Path) -> ArchiveManifest:
     try:
         with zipfile.ZipFile(path) as zf:
             return _verify_zip(zf, path.name, database_copy)
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
         raise ArchiveError(
             f"{path.name} is not a backup archive (not a readable zip: {exc})"
         ) from None
@@ -304,14 +321,13 @@ def _verify(path: Path, database_copy: Path) -> ArchiveManifest:
 
 def _verify_zip(zf: zipfile.ZipFile, label: str, database_copy: Path) -> ArchiveManifest:
     refuse = _refuser(label)
+    try:  # names, types, collisions, entries, declared sizes and ratios, overlaps
+        check_archive(zf, LIMITS, _Refused)
+    except ArchiveRefused as exc:
+        raise refuse(str(exc)) from None
     infos: dict[str, zipfile.ZipInfo] = {}
     for info in zf.infolist():
-        problem = _name_problem(info.filename)
-        if problem:
-            raise refuse(f"the member name {info.filename!r} {problem}")
-        if info.filename in infos:
-            raise refuse(f"the member {info.filename!r} appears twice")
-        if stat.S_ISLNK(info.external_attr >> 16) or info.is_dir():
+        if info.is_dir():  # allowed in packs; a backup is written without any
             raise refuse(f"the member {info.filename!r} is not a plain file")
         infos[info.filename] = info
     manifest = _read_manifest(zf, infos.get(MANIFEST), refuse)
@@ -322,14 +338,10 @@ def _verify_zip(zf: zipfile.ZipFile, label: str, database_copy: Path) -> Archive
     missing = sorted(listed - set(infos))
     if missing:
         raise refuse(f"members listed in its manifest are missing: {', '.join(missing[:5])}")
+    tally = Tally()  # every member counts towards the archive's total and overall ratio
     for member in manifest.members:
-        info = infos[member.name]
-        if info.file_size != member.size:
-            raise refuse(
-                f"{member.name} is {info.file_size} bytes, the manifest says {member.size}"
-            )
         target = database_copy if member.name == DATABASE else None
-        _check_member(zf, info, member, target, refuse)
+        _check_member(zf, infos[member.name], member, target, refuse, tally)
     problem = integrity(database_copy)
     if problem != "ok":
         raise refuse(f"its database is damaged ({problem})")
@@ -361,16 +373,16 @@ def _read_manifest(
     if info.file_size > MAX_MANIFEST_BYTES:
         raise refuse(f"its {MANIFEST} is too large")
     try:
-        with zf.open(info) as stream:
-            data = json.loads(stream.read(MAX_MANIFEST_BYTES + 1))
-    except (ValueError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raw_manifest = read_small(zf, info, MAX_MANIFEST_BYTES, LIMITS, _Refused)
+    except ArchiveRefused as exc:
         raise refuse(f"its {MANIFEST} cannot be read ({exc})") from None
+    data = _parse_manifest(raw_manifest, refuse)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise refuse(f"its {MANIFEST} is not a Resource Reader backup manifest")
     version = data.get("version")
     if version not in KNOWN_VERSIONS or isinstance(version, bool):
         raise refuse(
-            f"it is in format version {version!r}, this version of the app reads "
+            f"it is in format version {repr(version)[:40]}, this version of the app reads "
             f"{', '.join(map(str, KNOWN_VERSIONS))}"
         )
     raw = data.get("members")
@@ -382,7 +394,7 @@ def _read_manifest(
         member = _member(entry)
         if member is None:
             raise refuse(f"its {MANIFEST} has a malformed entry: {entry!r}"[:300])
-        problem = _name_problem(member.name) or _place_problem(member.name)
+        problem = name_problem(member.name, LIMITS.max_name_length) or _place_problem(member.name)
         if problem:
             raise refuse(f"its manifest lists {member.name!r}, which {problem}")
         if member.name in seen:
@@ -392,11 +404,13 @@ def _read_manifest(
     if DATABASE not in seen:
         raise refuse(f"it holds no database ({DATABASE})")
     schema = data.get("schema_version", 0)
+    if not isinstance(schema, int) or not 0 <= schema <= MAX_SCHEMA_VERSION:
+        schema = 0  # the database's own user_version is what is checked
     return ArchiveManifest(
         version=int(version),
-        app_version=str(data.get("app_version", "")),
-        created=str(data.get("created", "")),
-        schema_version=schema if isinstance(schema, int) else 0,
+        app_version=str(data.get("app_version", ""))[:100],
+        created=str(data.get("created", ""))[:100],
+        schema_version=schema,
         members=tuple(members),
     )
 
@@ -407,9 +421,22 @@ def _member(entry: object) -> ArchiveMember | None:
     name, size, sha256 = entry.get("name"), entry.get("size"), entry.get("sha256")
     if not isinstance(name, str) or not isinstance(sha256, str) or not _SHA256.match(sha256):
         return None
-    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+    if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= 2**63:
         return None
     return ArchiveMember(name, size, sha256)
+
+
+def _parse_manifest(raw: bytes, refuse: Any) -> object:
+    """The manifest's JSON; a refusal (not an internal error) for any that is hostile."""
+    try:
+        return json.loads(raw)
+    except RecursionError:  # json recurses once per nested array or object
+        raise refuse(f"its {MANIFEST} is nested too deeply to be a backup manifest") from None
+    except ValueError as exc:  # not UTF-8, not JSON, or a number too long to convert
+        why = str(exc)
+        if "integer string conversion" in why:
+            why = "it holds a number with thousands of digits"
+        raise refuse(f"its {MANIFEST} cannot be read ({why[:200]})") from None
 
 
 def _check_member(
@@ -418,51 +445,35 @@ def _check_member(
     member: ArchiveMember,
     target: Path | None,
     refuse: Any,
+    tally: Tally | None = None,
 ) -> None:
-    """Stream one member, counting and hashing its bytes; copy them to ``target`` if given."""
-    digest, size = hashlib.sha256(), 0
+    """Stream one member under the archive's limits, counting and hashing its bytes; copy
+    them to ``target`` if given. ``tally`` counts towards the whole archive's limits."""
+    if info.file_size != member.size:
+        raise refuse(f"{member.name} is {info.file_size} bytes, the manifest says {member.size}")
     try:
-        with zf.open(info) as stream, _sink(target) as out:
-            while chunk := stream.read(CHUNK):
-                size += len(chunk)
-                if size > member.size:
-                    raise refuse(f"{member.name} is longer than the manifest says")
-                digest.update(chunk)
-                out.write(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise refuse(f"{member.name} is damaged ({exc})") from None
-    if size != member.size:
-        raise refuse(f"{member.name} is {size} bytes, the manifest says {member.size}")
-    if digest.hexdigest() != member.sha256:
+        with _sink(target) as out:
+            digest = stream_entry(zf, info, out, LIMITS, tally, _Refused)
+    except ArchiveRefused as exc:
+        raise refuse(str(exc)) from None
+    if digest != member.sha256:
         raise refuse(f"{member.name} is damaged (its SHA-256 does not match the manifest)")
+    if target is not None and member.name.startswith(FILES + "/") and target.suffix == ".epub":
+        # An EPUB is a zip the viewer hands to MuPDF: held to the limits an import is.
+        problem = epub_problem(target, member.name)
+        if problem:
+            raise refuse(problem)
 
 
 @contextlib.contextmanager
-def _sink(target: Path | None) -> Iterator[IO[bytes]]:
-    if target is None:
-        with open(os.devnull, "wb") as nowhere:
-            yield nowhere
+def _sink(target: Path | None) -> Iterator[IO[bytes] | None]:
+    if target is None:  # only counted and hashed
+        yield None
         return
     with target.open("wb") as out:
         yield out
         out.flush()
         os.fsync(out.fileno())
-
-
-def _name_problem(name: str) -> str:
-    """Why ``name`` is not a safe relative member name, or "" if it is."""
-    if not name:
-        return "is empty"
-    if "\\" in name:
-        return "contains a backslash"
-    if "\x00" in name or any(ord(c) < 32 for c in name):
-        return "contains a control character"
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        return "is absolute"
-    parts = name.split("/")
-    if any(part in ("", ".", "..") for part in parts):
-        return "is not a normalised relative path (empty, '.' or '..' parts)"
-    return ""
 
 
 def _place_problem(name: str) -> str:

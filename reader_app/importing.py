@@ -187,6 +187,11 @@ def prepare(
             f"{path.name} is not a document this app reads (PDF, EPUB or an image), "
             "whatever its name says"
         )
+    if media_type == "application/epub+zip":  # a zip: checked before MuPDF opens it
+        from reader_app.archive_reader import epub_problem
+
+        if refused := epub_problem(data, path.name):
+            raise ImportRefused(f"{path.name} is refused: {refused}")
     seen = inspector(str(path), password)
     notices = [f"{path.name} was damaged; it was repaired to import it"] if seen.repaired else []
     stored = seen.data if seen.data is not None else data

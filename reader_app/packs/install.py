@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader_app import importing
+from reader_app.archive_reader import epub_problem
 from reader_app.catalog import Resource
 from reader_app.documents import Inspection, inspect
 from reader_app.packs import format as pack_format
@@ -277,6 +278,9 @@ def _check_documents(
         if kind != resource.media_type:
             item.status = "error"
             item.detail = f"{resource.file} is not {resource.media_type}, whatever the pack says"
+            continue
+        if kind == "application/epub+zip" and (refused := epub_problem(file, resource.file)):
+            item.status, item.detail = "error", refused  # MuPDF never sees a bomb
             continue
         jobs.append((resource, item, str(file)))
     if not jobs:
