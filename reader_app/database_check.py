@@ -244,19 +244,22 @@ COLUMN_RULES: dict[str, dict[str, Rule]] = {
 # Rules across a row's columns (each given a row whose columns passed their own rules)
 
 
-def _resource_row(row: Mapping[str, Any], known: Known | None) -> str:
-    media_type = row["media_type"]
-    expected = f"{importing.FILES}/{row['sha256']}.{importing.EXTENSIONS[media_type]}"
-    if row["file"] != expected:
-        return f"file {printable(row['file'], 80)!r} is not where the app keeps it ({expected})"
+def _resource_row(row: Mapping[str, Any], known: Known | None, strict: bool) -> str:
+    file = row["file"]
+    if strict:
+        expected = f"{importing.FILES}/{row['sha256']}.{importing.EXTENSIONS[row['media_type']]}"
+        if file != expected:
+            return f"file {printable(file, 80)!r} is not where the app keeps it ({expected})"
+        if row.get("source", "imported") == "imported":
+            resource_id = row["id"]
+            if not _SLUG.fullmatch(resource_id) or not resource_id.endswith(row["sha256"][:8]):
+                return "id is not one the app makes for an imported document"
+    elif not file.startswith(f"{importing.FILES}/"):
+        return f"file {printable(file, 80)!r} is not in {importing.FILES}/"
     try:
-        inside(known.data_dir if known and known.data_dir else Path("/"), row["file"])
+        inside(known.data_dir if known and known.data_dir else Path("/"), file)
     except UnsafePathError:
-        return "file leads outside the data folder"
-    if row.get("source", "imported") == "imported":
-        resource_id = row["id"]
-        if not _SLUG.fullmatch(resource_id) or not resource_id.endswith(row["sha256"][:8]):
-            return "id is not one the app makes for an imported document"
+        return f"file {printable(file, 80)!r} leads outside the data folder"
     if known is not None:
         unknown = [p for p in json.loads(row["pillars"]) if p not in known.pillars]
         if unknown:
@@ -264,7 +267,7 @@ def _resource_row(row: Mapping[str, Any], known: Known | None) -> str:
     return ""
 
 
-def _annotation_row(row: Mapping[str, Any], known: Known | None) -> str:
+def _annotation_row(row: Mapping[str, Any], known: Known | None, strict: bool) -> str:
     kind, page = row["kind"], row["page"]
     if (kind == "document-note") != (page is None):
         return "page does not fit its kind (only a note on the whole document has none)"
@@ -275,15 +278,19 @@ def _annotation_row(row: Mapping[str, Any], known: Known | None) -> str:
     return ""
 
 
-ROW_RULES: dict[str, Callable[[Mapping[str, Any], Known | None], str]] = {
+ROW_RULES: dict[str, Callable[[Mapping[str, Any], Known | None, bool], str]] = {
     "imported_resources": _resource_row,
     "annotations": _annotation_row,
 }
 
 
-def row_problem(table: str, row: Mapping[str, Any], known: Known | None = None) -> str:
+def row_problem(
+    table: str, row: Mapping[str, Any], known: Known | None = None, *, strict: bool = True
+) -> str:
     """What is wrong with one row of ``table`` (its columns by name; those it lacks are
-    not checked), or "" if the app could have written it."""
+    not checked), or "" if the app could have written it. Not ``strict``: only what
+    would break the app or reach outside the data folder (for reading the live
+    database, where a row the app did not write is passed over, not refused)."""
     rules = COLUMN_RULES[table]
     for column, value in row.items():
         rule = rules.get(column)
@@ -291,7 +298,7 @@ def row_problem(table: str, row: Mapping[str, Any], known: Known | None = None) 
         if problem:
             return f"{column} {problem}"
     across = ROW_RULES.get(table)
-    return across(row, known) if across is not None else ""
+    return across(row, known, strict) if across is not None else ""
 
 
 # Schema
@@ -334,7 +341,8 @@ def _schema_problems(db: sqlite3.Connection, version: int) -> list[str]:
             instead = " in place of a table" if ("table", name) in expected else ""
             problems.append(f"it has a {kind} {shown!r}{instead}, which the app never makes")
         else:
-            problems.append(f"it has a {kind} {shown!r} the app does not make")
+            article = "an" if kind == "index" else "a"
+            problems.append(f"it has {article} {kind} {shown!r} the app does not make")
     for kind, name in sorted(set(expected) - set(found)):
         problems.append(f"its {kind} {name!r} is missing")
     return problems

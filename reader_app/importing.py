@@ -127,7 +127,7 @@ def imported_resources(
     found = []
     for values in rows:
         row = dict(zip(_RESOURCE_COLUMNS, values, strict=True))
-        problem = row_problem("imported_resources", row, known)
+        problem = row_problem("imported_resources", row, known, strict=False)
         try:
             path = "" if problem else str(inside(data_dir, row["file"]))
         except UnsafePathError as exc:
@@ -168,7 +168,8 @@ def pack_collections(store: Store) -> list[catalog.Collection]:
     rows = store.query("SELECT id, title, date, url, description FROM pack_collections")
     found = []
     for row in rows:
-        problem = row_problem("pack_collections", dict(zip(_COLLECTION_COLUMNS, row, strict=True)))
+        named = dict(zip(_COLLECTION_COLUMNS, row, strict=True))
+        problem = row_problem("pack_collections", named, strict=False)
         if problem:
             log.warning("left out a collection of the library: row %r: %s", row[0], problem)
         else:
