@@ -362,23 +362,13 @@ def check_database(path: Path, *, data_dir: Path | None = None, known: Known | N
     except sqlite3.Error as exc:
         raise DatabaseCheckError(f"it cannot be opened ({exc})") from None
     try:
-        # Text that is not UTF-8 comes back as bytes (refused as "not text"), not as an
-        # error that would stop the check.
-        db.text_factory = _text_or_bytes
         db.execute("PRAGMA query_only = ON")
         db.execute("PRAGMA trusted_schema = OFF")
         _check(db, known, data_dir)
-    except sqlite3.Error as exc:
-        raise DatabaseCheckError(f"it cannot be read ({exc})") from None
+    except sqlite3.Error as exc:  # text that is not UTF-8 among them
+        raise DatabaseCheckError(f"it cannot be read ({printable(str(exc), 200)})") from None
     finally:
         db.close()
-
-
-def _text_or_bytes(data: bytes) -> str | bytes:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data
 
 
 def _check(db: sqlite3.Connection, known: Known | None, data_dir: Path | None) -> None:

@@ -178,6 +178,12 @@ CRAFTED = [
         "PRAGMA foreign_keys = OFF; DELETE FROM tags WHERE name = 'mine'",
         "names a row of tags that does not exist",
     ),
+    (
+        "text that is not UTF-8",
+        "UPDATE annotations SET body = CAST(x'fffe' AS TEXT)",
+        "cannot be read",
+    ),
+    ("bytes in a text column", "UPDATE annotations SET exact = x'00'", "exact is not text"),
     ("a schema from the future", f"PRAGMA user_version = {LATEST_VERSION + 1}", "newer version"),
     ("tables with no schema version", "PRAGMA user_version = 0", "has tables but no schema"),
 ]
