@@ -241,6 +241,35 @@ COLUMN_RULES: dict[str, dict[str, Rule]] = {
 }
 
 
+def _any_text(value: Any) -> str:
+    return "" if type(value) is str else "is not text"
+
+
+def _some_text(value: Any) -> str:
+    return "is empty" if value == "" else _any_text(value)
+
+
+# What reading a row of the live database needs of its text: it may hold what an older
+# version wrote (long titles, control characters, shown inert when printed), which
+# breaks nothing; the forms, types, numbers and paths are checked as above.
+LENIENT_RULES: dict[str, dict[str, Rule]] = {
+    "imported_resources": {
+        **COLUMN_RULES["imported_resources"],
+        "title": _some_text,
+        **dict.fromkeys(
+            ("original_name", "summary", "source_url", "label", "alt_text", "transcript", "pack"),
+            _any_text,
+        ),
+    },
+    "pack_collections": {
+        **COLUMN_RULES["pack_collections"],
+        "title": _some_text,
+        "url": _any_text,
+        "description": _any_text,
+    },
+}
+
+
 # Rules across a row's columns (each given a row whose columns passed their own rules)
 
 
@@ -291,7 +320,7 @@ def row_problem(
     not checked), or "" if the app could have written it. Not ``strict``: only what
     would break the app or reach outside the data folder (for reading the live
     database, where a row the app did not write is passed over, not refused)."""
-    rules = COLUMN_RULES[table]
+    rules = COLUMN_RULES[table] if strict else LENIENT_RULES.get(table, COLUMN_RULES[table])
     for column, value in row.items():
         rule = rules.get(column)
         problem = rule(value) if rule is not None else ""

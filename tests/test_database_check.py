@@ -386,3 +386,18 @@ def test_remove_of_a_row_naming_a_file_outside_deletes_nothing_outside(
 
     assert victim.read_text() == "precious"
     assert code == 1 and f"no resource with id '{rid}'" in err  # it is not listed at all
+
+
+def test_a_title_an_older_version_wrote_keeps_its_document_listed(template, data_dir, capsys):
+    shutil.copytree(template, data_dir)
+    old_title = "\x1b[31mRed\x1b[0m report " + "long " * 200  # before titles were one_line'd
+    rid = own_id(template)
+    with sqlite3.connect(data_dir / "library.sqlite3") as db:
+        db.execute("UPDATE imported_resources SET title = ? WHERE id = ?", (old_title, rid))
+
+    code, out, err = run(capsys, "list", "--json")
+
+    assert code == 0, err
+    assert rid in {item["id"] for item in json.loads(out)}
+    with pytest.raises(DatabaseCheckError, match="title contains control characters"):
+        check_database(data_dir / "library.sqlite3")  # a restore takes none such in
