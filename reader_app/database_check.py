@@ -345,36 +345,72 @@ def _objects(db: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, str]]:
     return {(str(t), str(n)): (str(tbl), _normalised(sql)) for t, n, tbl, sql in rows}
 
 
+def _reference(version: int) -> sqlite3.Connection:
+    """An empty database in memory, as the migrations make it at ``version``."""
+    db = sqlite3.connect(":memory:")
+    for statements in MIGRATIONS[:version]:
+        for statement in statements:
+            db.execute(statement)
+    return db
+
+
 def reference_schema(version: int) -> dict[tuple[str, str], tuple[str, str]]:
     """The schema the migrations make at ``version``, as ``_objects`` reads it."""
-    db = sqlite3.connect(":memory:")
+    db = _reference(version)
     try:
-        for statements in MIGRATIONS[:version]:
-            for statement in statements:
-                db.execute(statement)
         return _objects(db)
     finally:
         db.close()
 
 
 def _schema_problems(db: sqlite3.Connection, version: int) -> list[str]:
-    expected = reference_schema(version)
-    found = _objects(db)
-    problems = []
-    for (kind, name), (table, sql) in sorted(found.items()):
-        shown = printable(name, 64)
-        if (kind, name) in expected:
-            if expected[kind, name] != (table, sql):
-                problems.append(f"its {kind} {shown!r} is not defined as the app defines it")
-        elif kind in ("trigger", "view"):
-            instead = " in place of a table" if ("table", name) in expected else ""
-            problems.append(f"it has a {kind} {shown!r}{instead}, which the app never makes")
-        else:
-            article = "an" if kind == "index" else "a"
-            problems.append(f"it has {article} {kind} {shown!r} the app does not make")
-    for kind, name in sorted(set(expected) - set(found)):
-        problems.append(f"its {kind} {name!r} is missing")
-    return problems
+    reference = _reference(version)
+    try:
+        expected = _objects(reference)
+        found = _objects(db)
+        problems = []
+        for (kind, name), (table, sql) in sorted(found.items()):
+            shown = printable(name, 64)
+            if (kind, name) in expected:
+                if expected[kind, name] != (table, sql):
+                    how = _columns_differ(db, reference, name, sql) if kind == "table" else ""
+                    problems.append(
+                        f"its {kind} {shown!r} is not defined as the app defines it{how}"
+                    )
+            elif kind in ("trigger", "view"):
+                instead = " in place of a table" if ("table", name) in expected else ""
+                problems.append(f"it has a {kind} {shown!r}{instead}, which the app never makes")
+            else:
+                article = "an" if kind == "index" else "a"
+                problems.append(f"it has {article} {kind} {shown!r} the app does not make")
+        for kind, name in sorted(set(expected) - set(found)):
+            problems.append(f"its {kind} {name!r} is missing")
+        return problems
+    finally:
+        reference.close()
+
+
+def _columns_differ(
+    db: sqlite3.Connection, reference: sqlite3.Connection, table: str, sql: str
+) -> str:
+    """How a table's columns (name, type, not null, default, key) differ from the app's,
+    as " (…)"; "" if they do not (a constraint differs) or cannot be read safely."""
+    if not sql.upper().startswith("CREATE TABLE"):
+        return ""  # a virtual table: reading its columns would load its module
+    query = f"PRAGMA table_xinfo({table})"  # (a name the app's schema has)
+    try:
+        found = {row[1]: row[2:6] for row in db.execute(query)}
+    except sqlite3.Error:
+        return ""
+    expected = {row[1]: row[2:6] for row in reference.execute(query)}
+    differences = [f"column {printable(c, 64)!r} is extra" for c in found if c not in expected]
+    differences += [f"column {c!r} is missing" for c in expected if c not in found]
+    differences += [
+        f"column {c!r} has another type, default or key"
+        for c in expected
+        if c in found and found[c] != expected[c]
+    ]
+    return f" ({', '.join(differences[:SHOWN])})" if differences else ""
 
 
 # The check

@@ -117,7 +117,17 @@ CRAFTED = [
         "DROP TABLE pack_collections; CREATE VIEW pack_collections AS SELECT 1 AS id",
         "it has a view 'pack_collections' in place of a table.*table 'pack_collections' is missing",
     ),
-    ("an extra column", "ALTER TABLE tags ADD COLUMN colour TEXT", "table 'tags' is not defined"),
+    (
+        "an extra column",
+        "ALTER TABLE tags ADD COLUMN colour TEXT",
+        r"table 'tags' is not defined as the app defines it \(column 'colour' is extra\)",
+    ),
+    (
+        "a constraint dropped",
+        "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, "
+        "'CHECK (last_page >= 1)', '') WHERE name = 'reading_state'",
+        "table 'reading_state' is not defined as the app defines it",
+    ),
     ("an extra index", "CREATE INDEX bodies ON annotations(body)", "an index 'bodies' the app"),
     ("an extra table", "CREATE TABLE spare(x)", "it has a table 'spare' the app does not make"),
     ("a missing index", "DROP INDEX annotations_by_document", "'annotations_by_document' is mis"),
