@@ -277,7 +277,7 @@ class Doctor:
             database_check.check_database(database, data_dir=self.where.data_dir)
         except database_check.DatabaseCheckError as exc:
             raise Problem(
-                f"{database} holds what the app does not write: {exc}",
+                f"{database} is not as the app writes it: {exc}",
                 FOREIGN_FIX,
             ) from None
         version = store.schema_version
