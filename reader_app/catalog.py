@@ -6,6 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader_app.safe_paths import inside
+
 KINDS = ("briefing", "infographic", "guide", "case-study")
 
 
@@ -74,7 +76,12 @@ class Catalog:
         return self._by_id.get(resource_id)
 
     def path_of(self, resource: Resource) -> Path:
-        return self.root / resource.file
+        """Where a resource's file is: a bundled one's name resolved inside ``root``
+        (UnsafePathError if it leads outside); the reader's own are absolute, resolved
+        inside the data folder when read (``importing.imported_resources``)."""
+        if Path(resource.file).is_absolute():
+            return Path(resource.file)
+        return inside(self.root, resource.file)
 
     def pillar(self, pillar_id: str) -> Pillar | None:
         return next((p for p in self.pillars if p.id == pillar_id), None)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader_app import backups, importing, paths
+from reader_app import backups, database_check, importing, paths
 from reader_app.catalog import Catalog, Resource
 from reader_app.documents import DocumentError, RenderedPage
 from reader_app.library import Library
@@ -55,6 +55,11 @@ REINSTALL = "reinstall Resource Reader"
 WORKER_FIX = (
     "the app runs this in a worker process too: if it persists, reinstall Resource Reader, "
     "and check that security software lets it start copies of itself"
+)
+FOREIGN_FIX = (
+    "the app would not restore a database like it: restore a daily backup from before it "
+    "came in ('reader-app restore-backup' lists them) or a backup archive ('reader-app "
+    "restore FILE'); each is checked the same way first, and the current file kept"
 )
 INDEX_FIX = (
     "delete the search index folder {folder} (it holds nothing that is not rebuilt) "
@@ -268,6 +273,13 @@ class Doctor:
                 self._restore_advice(),
             )
         self.store = store
+        try:
+            database_check.check_database(database, data_dir=self.where.data_dir)
+        except database_check.DatabaseCheckError as exc:
+            raise Problem(
+                f"{database} is not as the app writes it: {exc}",
+                FOREIGN_FIX,
+            ) from None
         version = store.schema_version
         notes = store.query("SELECT count(*) FROM annotations")[0][0]
         own = store.query("SELECT count(*) FROM imported_resources")[0][0]

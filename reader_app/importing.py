@@ -11,25 +11,30 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader_app.catalog import KINDS, Collection, Pillar, Resource
+from reader_app import catalog
+from reader_app.catalog import KINDS, Pillar, Resource
 from reader_app.documents import DocumentError, Inspection, inspect
 from reader_app.export.files import write_atomic
 from reader_app.packs.format import one_line
+from reader_app.safe_paths import UnsafePathError, inside
 from reader_app.store import Store, now
 
 if TYPE_CHECKING:
     from reader_app.pillar_suggestion import PillarScore
 
+log = logging.getLogger(__name__)
+
 FILES = "files"  # in the data folder
-COLLECTION = Collection(
+COLLECTION = catalog.Collection(
     id="imported",
     title="My documents",
     date="",
@@ -98,40 +103,78 @@ def slug(title: str, sha256: str) -> str:
     return f"{words or 'document'}-{sha256[:8]}"
 
 
-def imported_resources(store: Store, data_dir: Path) -> list[Resource]:
-    """The reader's own documents and those installed from packs, oldest first."""
+_RESOURCE_COLUMNS = (
+    "id", "sha256", "file", "media_type", "title", "kind", "pillars", "pages", "added",
+    "source", "collection", "date", "summary", "source_url", "label", "alt_text",
+    "transcript", "edition",
+)  # fmt: skip
+
+
+def imported_resources(
+    store: Store, data_dir: Path, pillars: Collection[str] | None = None
+) -> list[Resource]:
+    """The reader's own documents and those installed from packs, oldest first.
+
+    A row the app could not have written (a file outside the data folder, pillars that
+    are not a list of ``pillars``, a value of the wrong type) is left out with a
+    warning: one bad row must not stop every command."""
+    from reader_app.database_check import Known, row_problem  # it reads this module's names
+
+    known = Known(frozenset(pillars), {}) if pillars is not None else None
     rows = store.query(
-        """SELECT id, sha256, file, media_type, title, kind, pillars, pages, added, source,
-                  collection, date, summary, source_url, label, alt_text, transcript, edition
-           FROM imported_resources ORDER BY added, id"""
+        f"SELECT {', '.join(_RESOURCE_COLUMNS)} FROM imported_resources ORDER BY added, id"
     )
-    return [
-        Resource(
-            id=row[0],
-            title=row[4],
-            kind=row[5],
-            pillars=tuple(json.loads(row[6])),
-            collection=row[10],
-            date=row[11] or row[8][:10],
-            summary=row[12],
-            source_url=row[13],
-            file=str(data_dir / row[2]),  # absolute: the catalog's root does not apply
-            sha256=row[1],
-            pages=row[7],
-            media_type=row[3],
-            label=row[14],
-            alt_text=row[15],
-            transcript=row[16],
-            source=row[9],
-            edition=row[17],
+    found = []
+    for values in rows:
+        row = dict(zip(_RESOURCE_COLUMNS, values, strict=True))
+        problem = row_problem("imported_resources", row, known, strict=False)
+        try:
+            path = "" if problem else str(inside(data_dir, row["file"]))
+        except UnsafePathError as exc:
+            problem = f"file {exc}"
+        if problem:
+            log.warning("left out a document of the library: row %r: %s", row["id"], problem)
+            continue
+        found.append(
+            Resource(
+                id=row["id"],
+                title=row["title"],
+                kind=row["kind"],
+                pillars=tuple(json.loads(row["pillars"])),
+                collection=row["collection"],
+                date=row["date"] or row["added"][:10],
+                summary=row["summary"],
+                source_url=row["source_url"],
+                file=path,  # absolute: the catalog's root does not apply
+                sha256=row["sha256"],
+                pages=row["pages"],
+                media_type=row["media_type"],
+                label=row["label"],
+                alt_text=row["alt_text"],
+                transcript=row["transcript"],
+                source=row["source"],
+                edition=row["edition"],
+            )
         )
-        for row in rows
-    ]
+    return found
 
 
-def pack_collections(store: Store) -> list[Collection]:
+_COLLECTION_COLUMNS = ("id", "title", "date", "url", "description")
+
+
+def pack_collections(store: Store) -> list[catalog.Collection]:
+    from reader_app.database_check import row_problem
+
     rows = store.query("SELECT id, title, date, url, description FROM pack_collections")
-    return [Collection(*row) for row in rows]
+    found = []
+    for row in rows:
+        named = dict(zip(_COLLECTION_COLUMNS, row, strict=True))
+        problem = row_problem("pack_collections", named, strict=False)
+        if problem:
+            log.warning("left out a collection of the library: row %r: %s", row[0], problem)
+        else:
+            found.append(catalog.Collection(*row))
+    return found
 
 
 Inspector = Callable[[str, str], Inspection]  # (path, password): run in a worker
@@ -335,36 +378,54 @@ def _read(path: Path) -> bytes:
 
 def remove(store: Store, data_dir: Path, resource_id: str, keep_notes: bool = True) -> bool:
     """Remove an imported document (its file too); its notes stay unless asked.
-    Returns False if it is not an imported document."""
+    Returns False if it is not an imported document. A file the row names outside the
+    data folder is never touched."""
     rows = store.query("SELECT file FROM imported_resources WHERE id = ?", (resource_id,))
     if not rows:
         return False
+    try:
+        path: Path | None = inside(data_dir, _in_files(rows[0][0]))
+    except UnsafePathError as exc:
+        log.warning("removing %r: its file was left alone: %s", resource_id, exc)
+        path = None
     with store.transaction():
         store.query("DELETE FROM imported_resources WHERE id = ?", (resource_id,))
         if not keep_notes:
             store.query("DELETE FROM annotations WHERE resource_id = ?", (resource_id,))
             store.drop_unused_tags()
-    (data_dir / rows[0][0]).unlink(missing_ok=True)  # after the row: never a row without it
+    if path is not None:
+        path.unlink(missing_ok=True)  # after the row: never a row without it
     return True
+
+
+def _in_files(file: object) -> str:
+    """A row's ``file``, if it names something in files/ (else UnsafePathError)."""
+    if not isinstance(file, str) or not file.startswith(f"{FILES}/"):
+        raise UnsafePathError(f"{file!r} is not a file in {FILES}/")
+    return file
 
 
 def sweep_orphans(store: Store, data_dir: Path, min_age: float = ORPHAN_AGE_SECONDS) -> list[str]:
     """Delete the copies in files/ that no row lists and nothing has touched for
     ``min_age`` seconds (a process killed between the copy and its row leaves one).
     Returns their names."""
-    folder = data_dir / FILES
+    try:
+        folder = inside(data_dir, FILES)  # not a folder elsewhere that files/ links to
+    except UnsafePathError as exc:
+        log.warning("copies left by interrupted imports were not swept: %s", exc)
+        return []
     if not folder.is_dir():
         return []
     listed = {Path(row[0]).name for row in store.query("SELECT file FROM imported_resources")}
     cutoff = time.time() - min_age
     swept = []
     for entry in folder.iterdir():
-        if entry.name in listed or entry.name.startswith(".") or not entry.is_file():
+        if entry.name in listed or entry.name.startswith(".") or entry.is_symlink():
             continue  # temporary files are write_atomic's to clear
         try:
-            if entry.stat().st_mtime < cutoff:  # copies are written (or touched) anew
-                entry.unlink()
+            if entry.is_file() and entry.stat().st_mtime < cutoff:  # copies are touched anew
+                inside(folder, entry.name).unlink()
                 swept.append(entry.name)
-        except OSError:
+        except (OSError, UnsafePathError):
             continue
     return swept

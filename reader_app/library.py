@@ -124,7 +124,8 @@ class Library:
         their bundled ones, then the resources packs added and the reader's own."""
         if self.data_dir is None:
             return
-        own = importing.imported_resources(self.store, self.data_dir)
+        pillars = {p.id for p in self.bundled.pillars}
+        own = importing.imported_resources(self.store, self.data_dir, pillars)
         replacing = {r.id: r for r in own if self.bundled.get(r.id) is not None}
         resources = tuple(replacing.get(r.id, r) for r in self.bundled.resources) + tuple(
             r for r in own if r.id not in replacing

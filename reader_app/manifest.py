@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reader_app.catalog import KINDS, Catalog, Collection, Pillar, Resource
+from reader_app.safe_paths import UnsafePathError, inside
 
 SCHEMA_VERSION = 1
 MEDIA_TYPES = ("application/pdf", "image/png", "image/jpeg")
@@ -120,6 +121,11 @@ def load_manifest(path: Path) -> Catalog:
     resources = load_resources(
         path, raw.get("resources"), {p.id for p in pillars}, {c.id for c in collections}
     )
+    for resource in resources:
+        try:
+            inside(path.parent, resource.file)  # a symlink out of the folder too
+        except UnsafePathError as exc:
+            raise ManifestError(path, str(exc), f"resources ('{resource.id}')", "file") from None
     return Catalog(path.parent, tuple(pillars), tuple(collections), tuple(resources))
 
 

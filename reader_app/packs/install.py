@@ -27,6 +27,7 @@ from reader_app.documents import Inspection, inspect
 from reader_app.packs import format as pack_format
 from reader_app.packs.unzip import Limits, PackError, read_entry, safe_extract
 from reader_app.reanchor import ReanchorReport, reanchor_resource
+from reader_app.safe_paths import UnsafePathError, inside
 from reader_app.store import now
 from reader_app.worker import WorkerPool
 
@@ -226,7 +227,7 @@ def install_pack(
         unpacked = workspace / "pack"
         safe_extract(path, unpacked, limits, manifest.expected(), unhashed={pack_format.MANIFEST})
         if manifest.notes:
-            _check_notes(unpacked / manifest.notes)
+            _check_notes(_inside(unpacked, manifest.notes))
         wanted = [i for i in report.items if i.status in ("added", "updated")]
         resources = {r.id: r for r in manifest.resources}
         checked = _check_documents(unpacked, [resources[i.resource_id] for i in wanted], wanted)
@@ -246,7 +247,8 @@ def install_pack(
         if manifest.notes:
             from reader_app.export import w3c
 
-            report.notes = w3c.import_notes(library, unpacked / manifest.notes).to_dict()
+            notes = _inside(unpacked, manifest.notes)
+            report.notes = w3c.import_notes(library, notes).to_dict()
     finally:
         shutil.rmtree(workspace, ignore_errors=True)
     return report
@@ -272,7 +274,7 @@ def _check_documents(
     cannot be read, is left out (and reported). Returns the good ones' ids -> pages."""
     jobs, good = [], {}
     for resource, item in zip(resources, items, strict=True):
-        file = folder / resource.file
+        file = _inside(folder, resource.file)
         with file.open("rb") as f:
             kind = importing.sniff(f.read(1024))
         if kind != resource.media_type:
@@ -313,10 +315,10 @@ def _store(
                 continue
             extension = importing.EXTENSIONS[resource.media_type]
             relative = f"{importing.FILES}/{resource.sha256}.{extension}"
-            target = data_dir / relative
+            target = _inside(data_dir, relative)
             target.parent.mkdir(parents=True, exist_ok=True)
             if not target.exists():
-                os.replace(unpacked / resource.file, target)
+                os.replace(_inside(unpacked, resource.file), target)
                 moved.append(relative)
             placed.append((resource, checked[resource.id], relative))
         if not placed:
@@ -394,8 +396,20 @@ def _remove_unused_files(library: Library, data_dir: Path, files: list[str]) -> 
     never a row without its file)."""
     still = {row[0] for row in library.store.query("SELECT file FROM imported_resources")}
     for relative in files:
-        if relative not in still:
-            (data_dir / relative).unlink(missing_ok=True)
+        if relative in still:
+            continue
+        try:
+            inside(data_dir, relative).unlink(missing_ok=True)
+        except UnsafePathError as exc:  # a row of a database from elsewhere
+            log.warning("the file of a replaced edition was left alone: %s", exc)
+
+
+def _inside(root: Path, name: str) -> Path:
+    """``root / name`` for a name from the pack or a row; PackError if it leads outside."""
+    try:
+        return inside(root, name)
+    except UnsafePathError as exc:
+        raise PackError(f"refused: {pack_format.printable(str(exc))}") from None
 
 
 def _clear_stale(staging_root: Path) -> None:
