@@ -238,10 +238,17 @@ def _pixmap(path: str | Path, number: int, zoom: float) -> Any:
 def affordable_zoom(width: float, height: float, zoom: float) -> float:
     """``zoom``, or the lower one at which a ``width`` x ``height`` point page renders
     within ``RENDER_PIXELS``."""
-    pixels = abs(width * height) * zoom * zoom
-    if not math.isfinite(pixels) or pixels <= RENDER_PIXELS:
+    width, height = abs(width), abs(height)
+
+    def pixels(zoom: float) -> float:  # MuPDF rounds a pixmap's sides up
+        return math.ceil(width * zoom) * math.ceil(height * zoom)
+
+    if not math.isfinite(width * height * zoom) or pixels(zoom) <= RENDER_PIXELS:
         return zoom
-    return zoom * math.sqrt(RENDER_PIXELS / pixels)
+    zoom *= math.sqrt(RENDER_PIXELS / pixels(zoom))
+    while zoom > 1e-6 and pixels(zoom) > RENDER_PIXELS:
+        zoom *= 0.999
+    return zoom
 
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in points, on the page as shown
