@@ -29,7 +29,7 @@ RENDER_PIXELS = 40_000_000
 # An outline nested deeper is shown flattened at this level, and one with more
 # entries is cut short: a hostile file can nest them thousands deep.
 MAX_OUTLINE_DEPTH = 64
-MAX_OUTLINE_ENTRIES = 10_000
+MAX_OUTLINE_ENTRIES = 50_000
 
 
 class DocumentError(RuntimeError):
