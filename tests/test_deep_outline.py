@@ -18,14 +18,14 @@ def deep(tmp_path):
 
 
 def test_document_info_flattens_an_outline_20000_levels_deep(deep) -> None:
-    info = run_isolated(document_info, str(deep))
+    info = run_isolated(document_info, str(deep))  # its answer travels back whole
     assert info.pages == 1
     levels = [entry.level for entry in info.outline]
     assert levels[:3] == [1, 2, 3] and max(levels) == 64
     assert [e.title for e in info.outline[:2]] == ["Level 0", "Level 1"]
     assert all(entry.page == 1 for entry in info.outline)
     assert any("20,000 levels deep" in notice for notice in info.notices)
-    layout = run_isolated(document_layout, str(deep))  # what the viewer's outline panel gets
+    layout = document_layout(deep)  # what the viewer's outline panel gets
     assert max(entry.level for entry in layout.outline) == 64
 
 

@@ -172,3 +172,10 @@ def fail_in_mupdf(path: str) -> None:
 
     pymupdf.TOOLS.mupdf_display_errors(False)
     pymupdf.open(path)[0].get_text()
+
+
+def render_nothing(path: str, page: int, zoom: float):
+    """A render that comes back with no pixels at all."""
+    from reader_app.documents import RenderedPage
+
+    return RenderedPage(0, 0, 0, b"")

@@ -1,0 +1,44 @@
+"""A page that cannot be shown (an image bomb, pixels that make no image) fails with a
+message for its placeholder; the render service carries on."""
+
+import hostile_files
+import pytest
+import worker_tasks
+
+from reader_app.gui.render_service import RenderRequest, RenderService
+from reader_app.manifest import load_manifest
+from reader_app.paths import MANIFEST_NAME, bundled_dir
+
+CATALOG = load_manifest(bundled_dir() / MANIFEST_NAME)
+PATH = str(CATALOG.path_of(next(r for r in CATALOG.resources if r.kind == "briefing")))
+
+
+@pytest.fixture
+def service():
+    svc = RenderService(workers=1, timeout=10)
+    yield svc
+    svc.shutdown()
+
+
+def test_an_image_bomb_fails_its_page_with_the_reason(qtbot, service, tmp_path) -> None:
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(hostile_files.png_bomb())
+    with qtbot.waitSignal(service.failed, timeout=20_000) as blocker:
+        service.request(RenderRequest("bomb", str(bomb), 1, 1.0))
+    key, message = blocker.args
+    assert key == "bomb" and "400 megapixels" in message
+    with qtbot.waitSignal(service.rendered, timeout=20_000):
+        service.request(RenderRequest("next", PATH, 1, 1.0))
+
+
+def test_pixels_that_make_no_image_fail_their_page(qtbot) -> None:
+    svc = RenderService(workers=1, timeout=10, func=worker_tasks.render_nothing)
+    try:
+        outcomes: dict[object, str] = {}
+        svc.rendered.connect(lambda key, image: outcomes.__setitem__(key, "rendered"))
+        svc.failed.connect(lambda key, message: outcomes.__setitem__(key, message))
+        svc.request(RenderRequest("empty", PATH, 1, 1.0))
+        qtbot.waitUntil(lambda: "empty" in outcomes, timeout=20_000)
+        assert outcomes["empty"] == "the rendered page came back empty"
+    finally:
+        svc.shutdown()
