@@ -9,12 +9,20 @@ a broken image), so they are gathered after each operation instead.
 from __future__ import annotations
 
 import logging
+import os
 from types import ModuleType
 
 log = logging.getLogger("reader_app.mupdf")
 
 # A hostile file can make MuPDF repeat itself thousands of times: a few lines say enough.
 MAX_NOTICES = 5
+
+
+def route_messages_to_log() -> None:
+    """For this process and every process it starts: should PyMuPDF print a message
+    (one that loads it without ``quiet_pymupdf``), it goes to the log, at DEBUG, not to
+    stdout. PyMuPDF reads this variable when it is imported."""
+    os.environ.setdefault("PYMUPDF_MESSAGE", f"logging:level={logging.DEBUG},name={log.name}")
 
 
 def quiet_pymupdf() -> ModuleType:

@@ -93,3 +93,24 @@ def test_what_a_worker_writes_to_its_descriptors_goes_nowhere(capfd) -> None:
         }
     out, err = capfd.readouterr()
     assert "isolated" not in out + err and "pooled" not in out + err
+
+
+def test_pymupdf_loaded_directly_after_the_cli_starts_prints_nothing(hostile) -> None:
+    """As the annotated-PDF export loads it, in the command line's own process."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from reader_app.mupdf_messages import route_messages_to_log\n"
+        "route_messages_to_log()\n"
+        "import pymupdf\n"
+        "try:\n"
+        f"    pymupdf.open({str(hostile['cyclic'])!r})[0].get_text()\n"
+        "except Exception as exc:\n"
+        "    sys.stderr.write('raised\\n')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout == "" and result.stderr == "raised\n"
