@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
+from reader_app.mupdf_messages import collected_messages
+
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 30.0
@@ -75,10 +77,11 @@ def _run_job(func: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]
     finally:
         pymupdf = sys.modules.get("pymupdf")
         if pymupdf is not None:
-            # MuPDF's cache of decoded images and fonts: its size limit cannot be set
-            # through PyMuPDF, so it is emptied between jobs (each job opens its own
-            # document, so nothing in it would be used again anyway).
             with contextlib.suppress(Exception):
+                collected_messages()  # logged, whatever the job did not pass on as notices
+                # MuPDF's cache of decoded images and fonts: its size limit cannot be set
+                # through PyMuPDF, so it is emptied between jobs (each job opens its own
+                # document, so nothing in it would be used again anyway).
                 pymupdf.TOOLS.store_shrink(100)
 
 
