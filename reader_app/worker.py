@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
-from reader_app.mupdf_messages import collected_messages
+from reader_app.mupdf_messages import collected_messages, route_messages_to_log
 
 T = TypeVar("T")
 
@@ -45,25 +45,28 @@ def _prepare_process(memory_limit: int | None) -> None:
     if not os.environ.get("READER_APP_DEBUG"):  # a worker's traceback helps a developer
         os.dup2(devnull, 2)
     os.close(devnull)
+    route_messages_to_log()  # PyMuPDF loaded here without quiet_pymupdf() logs, too
     global _memory_limit
-    if memory_limit is not None and limit_memory(memory_limit):
-        _memory_limit = memory_limit
+    if memory_limit is not None:
+        _memory_limit = limit_memory(memory_limit)
 
 
-def limit_memory(limit: int) -> bool:
-    """Cap this process's address space at ``limit`` bytes; False where unsupported."""
+def limit_memory(limit: int) -> int | None:
+    """Cap this process's address space at ``limit`` bytes (or the lower limit it has
+    already); the cap now in force, or None where this is unsupported."""
     try:
         import resource
     except ImportError:  # Windows
-        return False
+        return None
     try:
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        for cap in (soft, hard):  # a lower limit set by the user stays
+            if cap != resource.RLIM_INFINITY:
+                limit = min(limit, cap)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ValueError, OSError):  # macOS refuses RLIMIT_AS
-        return False
-    return True
+        return None
+    return limit
 
 
 def _run_job(func: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]:
