@@ -179,3 +179,12 @@ def render_nothing(path: str, page: int, zoom: float):
     from reader_app.documents import RenderedPage
 
     return RenderedPage(0, 0, 0, b"")
+
+
+def render_garbage_on_page_2(path: str, page: int, zoom: float):
+    """Page 2 comes back as nonsense (no sizes at all); other pages render for real."""
+    from reader_app.documents import RenderedPage, render_page
+
+    if page == 2:
+        return RenderedPage(None, None, None, b"")  # type: ignore[arg-type]
+    return render_page(path, page, zoom)

@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing import Pipe
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
@@ -137,12 +137,12 @@ class RenderService(QObject):
                 while (self._renders or self._others) and self._pool.has_idle():
                     job = (self._renders or self._others).popleft()
                     self._pool.submit(job, job.func, job.args)
-            for job, result in self._pool.collect(timeout=1.0, wake=self._wake_reader):
+            for token, result in self._pool.collect(timeout=1.0, wake=self._wake_reader):
+                done = cast(_Job, token)  # the pool hands back what it was given
                 try:
-                    self._deliver(job, result)  # type: ignore[arg-type]
+                    self._deliver(done, result)
                 except Exception as exc:  # this thread must live on: the next page may be fine
-                    message = f"the page could not be shown ({exc})"
-                    self.failed.emit(job.key, message)  # type: ignore[attr-defined]
+                    self.failed.emit(done.key, f"the page could not be shown ({exc})")
             while self._wake_reader.poll():
                 self._wake_reader.recv_bytes()
 

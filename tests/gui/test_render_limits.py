@@ -42,3 +42,19 @@ def test_pixels_that_make_no_image_fail_their_page(qtbot) -> None:
         assert outcomes["empty"] == "the rendered page came back empty"
     finally:
         svc.shutdown()
+
+
+def test_a_result_that_breaks_delivery_fails_its_page_and_rendering_goes_on(qtbot) -> None:
+    svc = RenderService(workers=1, timeout=10, func=worker_tasks.render_garbage_on_page_2)
+    try:
+        outcomes: dict[object, str] = {}
+        svc.rendered.connect(lambda key, image: outcomes.__setitem__(key, "rendered"))
+        svc.failed.connect(lambda key, message: outcomes.__setitem__(key, message))
+        svc.request(RenderRequest("garbage", PATH, 2, 1.0))
+        qtbot.waitUntil(lambda: "garbage" in outcomes, timeout=20_000)
+        assert outcomes["garbage"].startswith("the page could not be shown")
+        svc.request(RenderRequest("after", PATH, 1, 1.0))  # the dispatcher lived on
+        qtbot.waitUntil(lambda: "after" in outcomes, timeout=20_000)
+        assert outcomes["after"] == "rendered"
+    finally:
+        svc.shutdown()
