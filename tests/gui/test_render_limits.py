@@ -58,3 +58,23 @@ def test_a_result_that_breaks_delivery_fails_its_page_and_rendering_goes_on(qtbo
         assert outcomes["after"] == "rendered"
     finally:
         svc.shutdown()
+
+
+def test_the_viewer_shows_a_bombs_page_as_a_message(qtbot, library, tmp_path) -> None:
+    """An image imported before the limit existed opens with its reason in place of the page."""
+    from reader_app.gui.document_view import DocumentView
+
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(hostile_files.png_bomb())
+    image = next(r for r in library.catalog.resources if r.media_type == "image/png")
+    service = RenderService(workers=1, timeout=10)
+    try:
+        view = DocumentView(image, str(bomb), service)
+        qtbot.addWidget(view)
+        view.resize(700, 900)
+        view.show()
+        page = view.page_labels[0]
+        qtbot.waitUntil(lambda: "could not be shown" in page.text(), timeout=20_000)
+        assert "400 megapixels" in page.text() and page.pixmap() is None
+    finally:
+        service.shutdown()
