@@ -77,7 +77,6 @@ class DocumentInfo:
     encrypted: bool
     metadata: dict[str, str] = field(default_factory=dict)
     outline: list[OutlineEntry] = field(default_factory=list)
-
     notices: list[str] = field(default_factory=list)  # outline cut short, MuPDF's messages
 
     def to_dict(self) -> dict[str, Any]:
@@ -158,11 +157,14 @@ def _outline(doc: Any) -> tuple[list[OutlineEntry], list[str]]:
 
 def _target(doc: Any, item: Any) -> int:
     """The 1-based page an outline entry points to; -1 for none (as get_toc has it)."""
-    if item.is_external or not item.uri:
+    try:
+        if item.is_external or not item.uri:
+            return -1
+        if item.page == -1:
+            return int(doc.resolve_link(item.uri)[0]) + 1
+        return int(item.page) + 1
+    except Exception:  # a broken destination: the entry stays, pointing nowhere
         return -1
-    if item.page == -1:
-        return int(doc.resolve_link(item.uri)[0]) + 1
-    return int(item.page) + 1
 
 
 @_reads_document
@@ -542,11 +544,10 @@ def inspect(path: str | Path, password: str = "") -> Inspection:
             texts.append(page.get_text("text")[: INSPECT_CHARS - sum(map(len, texts))])
             if sum(map(len, texts)) >= INSPECT_CHARS:
                 break
-        title = metadata_title or _first_heading(doc)
         return Inspection(
             pages=doc.page_count,
             is_pdf=doc.is_pdf,
-            title=title,
+            title=metadata_title or _first_heading(doc),
             repaired=bool(getattr(doc, "is_repaired", False)),
             data=data,
             texts=texts,
