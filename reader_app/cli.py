@@ -36,6 +36,7 @@ from reader_app.export.formats import ExportError
 from reader_app.importing import ImportRefused
 from reader_app.library import Filters, Library, UnknownResourceError
 from reader_app.manifest import ManifestError
+from reader_app.mupdf_messages import route_messages_to_log
 from reader_app.packs.export import PackExportError
 from reader_app.packs.format import SUFFIX as PACK_SUFFIX
 from reader_app.packs.unzip import PackError
@@ -143,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     multiprocessing.freeze_support()  # worker processes in a frozen bundle
+    route_messages_to_log()  # never on stdout: it would break --json
     try:
         words = list(sys.argv[1:] if argv is None else argv)
         # A link from exported notes (the desktop passes it as the only argument).

@@ -1,16 +1,35 @@
 """What PyMuPDF tells us about a document: page count, outline, metadata.
 
 These functions import PyMuPDF, so they run only inside worker processes
-(see ``worker.py``); never call them from the GUI process.
+(see ``worker.py``); never call them from the GUI process. Whatever MuPDF raises
+comes out of them as a DocumentError that says why; an image with more pixels than
+``image_size.MAX_IMAGE_PIXELS`` is refused before MuPDF decodes it, and a page is
+rendered at a lower zoom when it would exceed ``RENDER_PIXELS``.
 """
 
 from __future__ import annotations
 
+import functools
+import math
+import re
 import tempfile
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from reader_app.image_size import oversized_image
+from reader_app.mupdf_messages import collected_messages, collected_notices, quiet_pymupdf
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The most pixels one rendered page may have (40 MP: an A4 page at 800%, 120 MB as
+# RGB); a larger page is rendered at the zoom that fits, and shown scaled up.
+RENDER_PIXELS = 40_000_000
+# An outline nested deeper is shown flattened at this level, and one with more
+# entries is cut short: a hostile file can nest them thousands deep.
+MAX_OUTLINE_DEPTH = 64
+MAX_OUTLINE_ENTRIES = 50_000
 
 
 class DocumentError(RuntimeError):
@@ -19,6 +38,29 @@ class DocumentError(RuntimeError):
 
 class PasswordError(DocumentError):
     """An encrypted PDF given no password, or the wrong one: ask the reader for it."""
+
+
+def _reason(exc: BaseException) -> str:
+    """What went wrong, in words: MuPDF's message without its error code."""
+    text = re.sub(r"^code=\d+:\s*", "", str(exc)).strip()
+    if isinstance(exc, MemoryError) or "malloc" in text or "out of memory" in text:
+        return "it needs more memory than a worker may use"
+    return text or type(exc).__name__
+
+
+def _reads_document(func: F) -> F:
+    """Turn what MuPDF (or a damaged file) raises into a DocumentError naming the file."""
+
+    @functools.wraps(func)
+    def wrapper(path: str | Path, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(path, *args, **kwargs)
+        except DocumentError:
+            raise
+        except Exception as exc:
+            raise DocumentError(f"{Path(path).name} cannot be read: {_reason(exc)}") from None
+
+    return wrapper  # type: ignore[return-value]
 
 
 @dataclass
@@ -35,51 +77,100 @@ class DocumentInfo:
     encrypted: bool
     metadata: dict[str, str] = field(default_factory=dict)
     outline: list[OutlineEntry] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # outline cut short, MuPDF's messages
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
+def _open_any(path: str | Path) -> Any:
+    """The document, open (perhaps encrypted); a DocumentError for an unreadable one
+    or an image too large to decode."""
+    pymupdf = quiet_pymupdf()
+    if (refused := oversized_image(path)) is not None:
+        raise DocumentError(refused)
+    try:
+        return pymupdf.open(path)
+    except Exception as exc:  # PyMuPDF raises several types for unreadable files
+        raise DocumentError(f"cannot open {Path(path).name}: {_reason(exc)}") from None
+
+
 def _open(path: str | Path) -> Any:
     """The document, open; a DocumentError for an unreadable or encrypted one."""
-    import pymupdf
-
-    try:
-        doc = pymupdf.open(path)
-    except Exception as exc:
-        raise DocumentError(f"cannot open {Path(path).name}: {exc}") from None
+    doc = _open_any(path)
     if doc.needs_pass:
         doc.close()
         raise DocumentError(f"{Path(path).name} is encrypted")
     return doc
 
 
+@_reads_document
 def document_info(path: str | Path) -> DocumentInfo:
-    import pymupdf  # imported here so that importing this module stays cheap
-
-    try:
-        doc = pymupdf.open(path)
-    except Exception as exc:  # PyMuPDF raises several types for unreadable files
-        raise DocumentError(f"cannot open {Path(path).name}: {exc}") from None
-    with doc:
+    with _open_any(path) as doc:
         if doc.needs_pass:
             return DocumentInfo(pages=0, is_pdf=doc.is_pdf, encrypted=True)
         if doc.page_count == 0:
             raise DocumentError(f"{Path(path).name} has no pages")
         metadata = {k: v for k, v in (doc.metadata or {}).items() if isinstance(v, str) and v}
-        outline = [OutlineEntry(level, title, page) for level, title, page, *_ in doc.get_toc()]
+        outline, notices = _outline(doc)
         return DocumentInfo(
             pages=doc.page_count,
             is_pdf=doc.is_pdf,
             encrypted=False,
             metadata=metadata,
             outline=outline,
+            notices=notices + collected_notices(Path(path).name),
         )
 
 
+def _outline(doc: Any) -> tuple[list[OutlineEntry], list[str]]:
+    """The table of contents in reading order, and what was cut from it.
+
+    Walked with a stack of our own: PyMuPDF's get_toc() recurses once a level and
+    fails on an outline nested a few thousand deep.
+    """
+    entries: list[OutlineEntry] = []
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(doc.outline, 1)]
+    while pending and len(entries) < MAX_OUTLINE_ENTRIES:
+        item, level = pending.pop()
+        if not item or not item.this.m_internal:
+            continue
+        deepest = max(deepest, level)
+        entries.append(
+            OutlineEntry(min(level, MAX_OUTLINE_DEPTH), item.title or " ", _target(doc, item))
+        )
+        pending.append((item.next, level))  # the next sibling, after the children
+        pending.append((item.down, level + 1))
+    notices = []
+    if deepest > MAX_OUTLINE_DEPTH:
+        notices.append(
+            f"the outline is nested {deepest:,} levels deep: entries below level "
+            f"{MAX_OUTLINE_DEPTH} are shown at that level"
+        )
+    if pending and any(item for item, _level in pending):
+        notices.append(
+            f"the outline has over {MAX_OUTLINE_ENTRIES:,} entries: the rest are left out"
+        )
+    return entries, notices
+
+
+def _target(doc: Any, item: Any) -> int:
+    """The 1-based page an outline entry points to; -1 for none (as get_toc has it)."""
+    try:
+        if item.is_external or not item.uri:
+            return -1
+        if item.page == -1:
+            return int(doc.resolve_link(item.uri)[0]) + 1
+        return int(item.page) + 1
+    except Exception:  # a broken destination: the entry stays, pointing nowhere
+        return -1
+
+
+@_reads_document
 def page_texts(path: str | Path) -> list[str]:
     """The plain text of every page, words broken across lines joined again."""
-    import pymupdf
+    pymupdf = quiet_pymupdf()
 
     flags = pymupdf.TEXT_DEHYPHENATE | pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
     with _open(path) as doc:
@@ -110,6 +201,7 @@ class RenderedFile:
     file: str
 
 
+@_reads_document
 def render_page_to_file(
     path: str | Path, number: int, zoom: float, folder: str | Path
 ) -> RenderedFile:
@@ -121,6 +213,7 @@ def render_page_to_file(
     return RenderedFile(pixmap.width, pixmap.height, pixmap.stride, name)
 
 
+@_reads_document
 def render_page(path: str | Path, number: int, zoom: float) -> RenderedPage:
     """Render page ``number`` (1-based) at ``zoom`` (1.0 = 72 dpi) to RGB pixels."""
     pixmap = _pixmap(path, number, zoom)
@@ -128,12 +221,36 @@ def render_page(path: str | Path, number: int, zoom: float) -> RenderedPage:
 
 
 def _pixmap(path: str | Path, number: int, zoom: float) -> Any:
-    import pymupdf
-
+    pymupdf = quiet_pymupdf()
     with _open(path) as doc:
         if not 1 <= number <= doc.page_count:
             raise DocumentError(f"{Path(path).name} has no page {number}")
-        return doc[number - 1].get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+        page = doc[number - 1]
+        zoom = affordable_zoom(page.rect.width, page.rect.height, zoom)
+        try:
+            return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+        except Exception as exc:
+            raise DocumentError(
+                f"page {number} of {Path(path).name} cannot be shown: {_reason(exc)}"
+            ) from None
+        finally:
+            collected_messages()  # logged; what MuPDF could not draw is left out
+
+
+def affordable_zoom(width: float, height: float, zoom: float) -> float:
+    """``zoom``, or the lower one at which a ``width`` x ``height`` point page renders
+    within ``RENDER_PIXELS``."""
+    width, height = abs(width), abs(height)
+
+    def pixels(zoom: float) -> float:  # MuPDF rounds a pixmap's sides up
+        return math.ceil(width * zoom) * math.ceil(height * zoom)
+
+    if not math.isfinite(width * height * zoom) or pixels(zoom) <= RENDER_PIXELS:
+        return zoom
+    zoom *= math.sqrt(RENDER_PIXELS / pixels(zoom))
+    while zoom > 1e-6 and pixels(zoom) > RENDER_PIXELS:
+        zoom *= 0.999
+    return zoom
 
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in points, on the page as shown
@@ -166,14 +283,15 @@ class DocumentLayout:
 
 def warm_up() -> None:
     """Import PyMuPDF in a fresh worker, so the first page it renders does not wait for it."""
-    import pymupdf  # noqa: F401
+    quiet_pymupdf()
 
 
+@_reads_document
 def document_layout(path: str | Path) -> DocumentLayout:
     """Page sizes and the table of contents, for laying out a document before rendering it."""
     with _open(path) as doc:
         sizes = [(page.rect.width, page.rect.height) for page in doc]
-        outline = [OutlineEntry(level, title, page) for level, title, page, *_ in doc.get_toc()]
+        outline, _cut = _outline(doc)
         return DocumentLayout(sizes, outline)
 
 
@@ -182,9 +300,10 @@ def _box(rect: Any, matrix: Any) -> Box:
     return (shown.x0, shown.y0, shown.x1, shown.y1)
 
 
+@_reads_document
 def page_layout(path: str | Path, number: int) -> PageLayout:
     """The words and links of page ``number`` (1-based)."""
-    import pymupdf
+    pymupdf = quiet_pymupdf()
 
     with _open(path) as doc:
         if not 1 <= number <= doc.page_count:
@@ -212,6 +331,7 @@ def page_layout(path: str | Path, number: int) -> PageLayout:
         return PageLayout(page.rect.width, page.rect.height, words, links)
 
 
+@_reads_document
 def find_text(path: str | Path, needle: str, limit: int = 1000) -> list[tuple[int, Box]]:
     """Where ``needle`` occurs (ignoring case), as (page, box), in page order."""
     found: list[tuple[int, Box]] = []
@@ -235,11 +355,12 @@ class QuoteAnchor:
     quads: list[Box]
 
 
+@_reads_document
 def anchor_quote(
     path: str | Path, number: int, quote: str, context: int = 32
 ) -> QuoteAnchor | None:
     """Find ``quote`` on page ``number`` (ignoring case and line breaks); None if absent."""
-    import pymupdf
+    pymupdf = quiet_pymupdf()
 
     wanted = " ".join(quote.split())
     if not wanted:
@@ -267,7 +388,7 @@ def anchor_quote(
 def _quote_boxes(page: Any, wanted: str, matrix: Any) -> list[Box]:
     """One box per line of the passage: by whole words (a passage may cross lines),
     else by MuPDF's own search (a passage that starts or ends inside a word)."""
-    import pymupdf
+    pymupdf = quiet_pymupdf()
 
     from reader_app.page_text import line_boxes
 
@@ -287,11 +408,12 @@ def _quote_boxes(page: Any, wanted: str, matrix: Any) -> list[Box]:
 Word = tuple[float, float, float, float, str, int, int]  # x0, y0, x1, y1, text, block, line
 
 
+@_reads_document
 def document_words(path: str | Path, only: Collection[int] | None = None) -> list[list[Word]]:
     """The words of every page (or of the pages numbered in ``only``, the others left
     empty), in reading order, boxed on the page as shown (as ``anchor_quote`` sees them:
     a word broken by a hyphen at a line's end stays two)."""
-    import pymupdf
+    pymupdf = quiet_pymupdf()
 
     with _open(path) as doc:
         pages: list[list[Word]] = []
@@ -324,9 +446,10 @@ class PdfAnnotation:
     color: list[Any]  # the stroke colour, else the fill colour, as the PDF gives it
 
 
+@_reads_document
 def pdf_annotations(path: str | Path) -> list[PdfAnnotation]:
     """The annotations of a PDF, page by page; one that cannot be read is left out."""
-    import pymupdf
+    pymupdf = quiet_pymupdf()
 
     marked_by_quads = {
         pymupdf.PDF_ANNOT_HIGHLIGHT,
@@ -384,6 +507,7 @@ class Inspection:
     repaired: bool  # PyMuPDF had to repair a damaged PDF to read it
     data: bytes | None = None  # a decrypted copy, when a password was given
     texts: list[str] = field(default_factory=list)  # the first pages' text, for pillars
+    notices: list[str] = field(default_factory=list)  # what MuPDF complained of, if anything
 
 
 # Enough text to judge what a document is about, without reading a 1,000-page report.
@@ -391,16 +515,18 @@ INSPECT_PAGES = 40
 INSPECT_CHARS = 300_000
 
 
+@_reads_document
 def inspect(path: str | Path, password: str = "") -> Inspection:
     """Open ``path`` as an import would: its pages, a title, whether it was damaged;
     an encrypted PDF needs ``password`` and comes back decrypted (``data``)."""
-    import pymupdf
-
+    pymupdf = quiet_pymupdf()
     name = Path(path).name
+    if (refused := oversized_image(path)) is not None:
+        raise DocumentError(refused)
     try:
         doc = pymupdf.open(path)
     except Exception as exc:  # PyMuPDF raises several types for unreadable files
-        raise DocumentError(f"{name} cannot be read: {exc}") from None
+        raise DocumentError(f"{name} cannot be read: {_reason(exc)}") from None
     with doc:
         data = None
         if doc.needs_pass:
@@ -425,6 +551,7 @@ def inspect(path: str | Path, password: str = "") -> Inspection:
             repaired=bool(getattr(doc, "is_repaired", False)),
             data=data,
             texts=texts,
+            notices=collected_notices(name),
         )
 
 

@@ -237,6 +237,7 @@ def prepare(
             raise ImportRefused(f"{path.name} is refused: {refused}")
     seen = inspector(str(path), password)
     notices = [f"{path.name} was damaged; it was repaired to import it"] if seen.repaired else []
+    notices += getattr(seen, "notices", [])  # MuPDF's messages, kept off the terminal
     stored = seen.data if seen.data is not None else data
     sha = hashlib.sha256(stored).hexdigest()
     title = one_line(seen.title) or one_line(path.stem) or "Untitled"

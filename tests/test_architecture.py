@@ -10,7 +10,7 @@ from repo_paths import REPO
 PACKAGE = REPO / "reader_app"
 GUI = PACKAGE / "gui"
 # Modules allowed to import PyMuPDF: they run only in worker processes.
-PYMUPDF_MODULES = {"documents.py", "pdf_export.py"}  # matched by file name
+PYMUPDF_MODULES = {"documents.py", "pdf_export.py", "mupdf_messages.py"}  # by file name
 SEARCH_PACKAGE = PACKAGE / "search"
 
 

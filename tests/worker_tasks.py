@@ -124,3 +124,67 @@ def make_annotated_pdf(path: str) -> None:
     page.add_text_annot((400, 500), "A sticky note from a colleague").update()
     doc.save(path)
     doc.close()
+
+
+def write_to_descriptors(text: str) -> str:
+    """Write to fds 1 and 2 directly, as MuPDF's C code would."""
+    os.write(1, f"{text} on stdout\n".encode())
+    os.write(2, f"{text} on stderr\n".encode())
+    print(f"{text} via print", flush=True)
+    return "written"
+
+
+def allocate(size: int) -> int:
+    """Ask for ``size`` bytes at once (the pages are never touched, so without a limit
+    the system lends them freely)."""
+    block = bytearray(size)
+    return len(block)
+
+
+class HoldsALock(Exception):
+    """An exception with an attribute that cannot be pickled, as MuPDF's hold SWIG objects."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        import threading
+
+        self.lock = threading.Lock()
+
+
+class NeedsTwoArguments(Exception):
+    """An exception that pickles but cannot be rebuilt from its args in the parent."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(f"{message} (code {code})")
+
+
+def fail_unpicklably(message: str) -> None:
+    raise HoldsALock(message)
+
+
+def fail_unrebuildably(message: str) -> None:
+    raise NeedsTwoArguments(message, 7)
+
+
+def fail_in_mupdf(path: str) -> None:
+    """Read a file with PyMuPDF directly, so its own exception (a SWIG object) escapes."""
+    import pymupdf
+
+    pymupdf.TOOLS.mupdf_display_errors(False)
+    pymupdf.open(path)[0].get_text()
+
+
+def render_nothing(path: str, page: int, zoom: float):
+    """A render that comes back with no pixels at all."""
+    from reader_app.documents import RenderedPage
+
+    return RenderedPage(0, 0, 0, b"")
+
+
+def render_garbage_on_page_2(path: str, page: int, zoom: float):
+    """Page 2 comes back as nonsense (no sizes at all); other pages render for real."""
+    from reader_app.documents import RenderedPage, render_page
+
+    if page == 2:
+        return RenderedPage(None, None, None, b"")  # type: ignore[arg-type]
+    return render_page(path, page, zoom)

@@ -2,9 +2,11 @@
 
 A thread of ours only feeds jobs to the workers as they free up and passes results
 back (pixels as QImages, which are safe off the GUI thread). A job that crashes or
-stalls its worker is reported as failed (the worker is replaced) and the app
-carries on. Jobs not started yet can be withdrawn, so a fast scroll does not leave
-a queue of pages nobody looks at any more.
+stalls its worker, runs out of the worker's memory, or brings back pixels that
+cannot become an image is reported as failed, with a message the page shows in
+its place (a crashed worker is replaced), and the app carries on. Jobs not started
+yet can be withdrawn, so a fast scroll does not leave a queue of pages nobody looks
+at any more.
 """
 
 from __future__ import annotations
@@ -18,12 +20,18 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing import Pipe
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from reader_app.documents import RenderedFile, RenderedPage, render_page_to_file, warm_up
+from reader_app.documents import (
+    RENDER_PIXELS,
+    RenderedFile,
+    RenderedPage,
+    render_page_to_file,
+    warm_up,
+)
 from reader_app.worker import WorkerPool
 
 RENDER_TIMEOUT = 10.0  # seconds before a job is given up and its worker replaced
@@ -129,34 +137,65 @@ class RenderService(QObject):
                 while (self._renders or self._others) and self._pool.has_idle():
                     job = (self._renders or self._others).popleft()
                     self._pool.submit(job, job.func, job.args)
-            for job, result in self._pool.collect(timeout=1.0, wake=self._wake_reader):
-                self._deliver(job, result)  # type: ignore[arg-type]
+            for token, result in self._pool.collect(timeout=1.0, wake=self._wake_reader):
+                done = cast(_Job, token)  # the pool hands back what it was given
+                try:
+                    self._deliver(done, result)
+                except Exception as exc:  # this thread must live on: the next page may be fine
+                    self.failed.emit(done.key, f"the page could not be shown ({exc})")
             while self._wake_reader.poll():
                 self._wake_reader.recv_bytes()
 
     def _deliver(self, job: _Job, result: Any) -> None:
         if isinstance(result, BaseException):
-            self.failed.emit(job.key, str(result))
+            self.failed.emit(job.key, str(result) or type(result).__name__)
         elif isinstance(result, RenderedPage):
-            self.rendered.emit(job.key, _image(result))
+            self._emit_image(job, result)
         elif isinstance(result, RenderedFile):
             try:
-                with open(result.file, "rb") as pixels:
-                    samples = pixels.read()
-                os.unlink(result.file)
+                refused = _refused(result.width, result.height, result.stride)
+                if refused is None:
+                    with open(result.file, "rb") as pixels:
+                        samples = pixels.read(result.stride * result.height)
             except OSError as exc:
                 self.failed.emit(job.key, f"the rendered page could not be read: {exc}")
                 return
-            page = RenderedPage(result.width, result.height, result.stride, samples)
-            self.rendered.emit(job.key, _image(page))
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(result.file)
+            if refused is not None:
+                self.failed.emit(job.key, refused)
+                return
+            self._emit_image(job, RenderedPage(result.width, result.height, result.stride, samples))
         else:
             self.finished.emit(job.key, result)
+
+    def _emit_image(self, job: _Job, page: RenderedPage) -> None:
+        refused = _refused(page.width, page.height, page.stride)
+        if refused is None and len(page.samples) < page.stride * page.height:
+            refused = "the rendered page came back incomplete"
+        image = _image(page) if refused is None else QImage()
+        if refused is None and image.isNull():  # Qt could not allocate it
+            refused = "there is not enough memory to show it"
+        if refused is not None:
+            self.failed.emit(job.key, refused)
+        else:
+            self.rendered.emit(job.key, image)
 
 
 def _memory_folder() -> str | None:
     """A folder in memory where the system has one (Linux), else the temporary folder."""
     shm = "/dev/shm"
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+
+
+def _refused(width: int, height: int, stride: int) -> str | None:
+    """Why pixels of this shape are not made into an image here, or None."""
+    if width <= 0 or height <= 0 or stride < 3 * width:
+        return "the rendered page came back empty"
+    if width * height > RENDER_PIXELS * 1.01:  # the workers render within it
+        return f"the page is too large to show ({width:,} x {height:,} pixels)"
+    return None
 
 
 def _image(page: RenderedPage) -> QImage:

@@ -1,0 +1,115 @@
+"""An image's size in pixels read from its header, before anything decodes it, and the
+limit above which an image is refused (a 1 MB PNG can hold 400 megapixels).
+
+Plain Python (no PyMuPDF), so it can run anywhere; documents.py checks every image
+with it before MuPDF opens one.
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+from typing import BinaryIO
+
+# 100 megapixels: a 10,000 x 10,000 scan, or a poster at 300 dpi. Decoded, such an image
+# takes 300-400 MB; MuPDF decodes an image file whole before it can scale it down.
+MAX_IMAGE_PIXELS = 100_000_000
+
+_JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+_MAX_SEGMENTS = 10_000  # JPEG segments or TIFF pages looked at before giving up
+
+
+def image_size(path: str | Path) -> tuple[int, int] | None:
+    """(width, height) of the image at ``path`` (its largest page, for a TIFF); None
+    when it is not an image of a kind we read or its header cannot be made out."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(32)
+            if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
+                return _pair(">II", head, 16)
+            if head.startswith((b"GIF87a", b"GIF89a")):
+                return _pair("<HH", head, 6)
+            if head.startswith(b"BM"):
+                return _bmp(head)
+            if head.startswith(b"\xff\xd8\xff"):
+                return _jpeg(file)
+            if head.startswith((b"II*\x00", b"MM\x00*")):
+                return _tiff(file, "<" if head.startswith(b"II") else ">")
+    except (OSError, struct.error):
+        return None
+    return None
+
+
+def oversized_image(path: str | Path) -> str | None:
+    """Why the image at ``path`` is refused (too many pixels), or None if it is not."""
+    size = image_size(path)
+    if size is None or size[0] * size[1] <= MAX_IMAGE_PIXELS:
+        return None
+    width, height = size
+    return (
+        f"{Path(path).name} is {width:,} x {height:,} pixels "
+        f"({width * height / 1e6:,.0f} megapixels): images above "
+        f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels are refused, as decoding one "
+        "would take gigabytes of memory"
+    )
+
+
+def _pair(layout: str, data: bytes, offset: int) -> tuple[int, int]:
+    width, height = struct.unpack_from(layout, data, offset)
+    return abs(int(width)), abs(int(height))
+
+
+def _bmp(head: bytes) -> tuple[int, int]:
+    (header,) = struct.unpack_from("<I", head, 14)
+    if header == 12:  # the old OS/2 header: 16-bit sizes
+        return _pair("<HH", head, 18)
+    return _pair("<ii", head, 18)  # a negative height means top-down rows
+
+
+def _jpeg(file: BinaryIO) -> tuple[int, int] | None:
+    file.seek(2)
+    for _ in range(_MAX_SEGMENTS):
+        byte = file.read(1)
+        if byte != b"\xff":
+            return None
+        marker = file.read(1)
+        while marker == b"\xff":  # fill bytes
+            marker = file.read(1)
+        if not marker:
+            return None
+        code = marker[0]
+        if code == 0x01 or 0xD0 <= code <= 0xD8:  # markers without a length
+            continue
+        if code in (0xD9, 0xDA):  # end of image, or the scan began: no frame header
+            return None
+        (length,) = struct.unpack(">H", file.read(2))
+        if code in _JPEG_SOF:
+            height, width = struct.unpack(">xHH", file.read(5))
+            return width, height
+        file.seek(length - 2, 1)
+    return None
+
+
+def _tiff(file: BinaryIO, order: str) -> tuple[int, int] | None:
+    file.seek(4)
+    (offset,) = struct.unpack(order + "I", file.read(4))
+    seen: set[int] = set()
+    largest: tuple[int, int] | None = None
+    while offset and offset not in seen and len(seen) < _MAX_SEGMENTS:
+        seen.add(offset)
+        file.seek(offset)
+        (count,) = struct.unpack(order + "H", file.read(2))
+        entries = file.read(12 * count)
+        found: dict[int, int] = {}
+        for i in range(len(entries) // 12):
+            tag, kind = struct.unpack_from(order + "HH", entries, 12 * i)
+            if tag in (256, 257) and kind in (3, 4):  # width, height: SHORT or LONG
+                value = struct.unpack_from(order + ("H" if kind == 3 else "I"), entries, 12 * i + 8)
+                found[tag] = value[0]
+        if 256 in found and 257 in found:
+            page = (found[256], found[257])
+            if largest is None or page[0] * page[1] > largest[0] * largest[1]:
+                largest = page
+        next_offset = file.read(4)
+        offset = struct.unpack(order + "I", next_offset)[0] if len(next_offset) == 4 else 0
+    return largest
