@@ -16,7 +16,6 @@ import json
 import math
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -124,12 +123,10 @@ def _tag_name(value: Any) -> str:
 
 
 def _title(value: Any) -> str:
-    problem = _text(TEXT_CHARS, empty=False)(value)
-    if problem:
-        return problem
-    if any(unicodedata.category(c) == "Cc" and c != "\t" for c in value):
-        return "contains control characters"
-    return ""
+    # Control characters are allowed: versions before 2026-11-30 kept them, and every
+    # place that shows a title makes them inert; refusing them would refuse a reader's
+    # own backup.
+    return _text(TEXT_CHARS, empty=False)(value)
 
 
 def _pillars(value: Any) -> str:
