@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader_app import backups, importing
+from reader_app import backups, importing, write_access
 from reader_app.catalog import Catalog, Resource
 from reader_app.facets import FACETS, Selection
 from reader_app.manifest import load_manifest
@@ -28,6 +28,7 @@ from reader_app.store import Store
 
 if TYPE_CHECKING:
     from reader_app.search.index import IndexReport, SearchIndex
+    from reader_app.search.memory import MemoryIndex
 
 
 class UnknownResourceError(LookupError):
@@ -75,6 +76,7 @@ class Library:
         self.bundled = catalog  # the collection as shipped; ``catalog`` adds the reader's own
         self.data_dir: Path | None = None  # where imported documents are kept
         self._index: SearchIndex | None = None
+        self._memory_index: MemoryIndex | None = None  # when the index cannot be written
         # The last note signatures, and the database's state when they were computed.
         self._notes_seen: tuple[tuple[Any, ...], NoteSignatures] | None = None
 
@@ -83,22 +85,35 @@ class Library:
         """Open the library; with ``backup``, take today's backup first (the GUI passes
         False and calls ``take_daily_backup`` once its window is up)."""
         catalog = load_manifest(bundled_dir() / MANIFEST_NAME)
-        paths.ensure()
+        with contextlib.suppress(OSError):  # a full or read-only disk: the store opens read-only
+            paths.ensure()
         store = Store(paths.database)  # checked and upgraded before it is copied
         library = cls(catalog, store, paths.index_dir)
         library.backup_dir = paths.data_dir / backups.FOLDER
         library.data_dir = paths.data_dir
         library.reload_catalog()
         with contextlib.suppress(OSError, sqlite3.Error):  # tidying; never stops the app
-            importing.sweep_orphans(store, paths.data_dir)
+            if not library.read_only:
+                importing.sweep_orphans(store, paths.data_dir)
         if backup:
             library.take_daily_backup()
         return library
 
+    @property
+    def read_only(self) -> bool:
+        """True when the library could only be opened for reading (see ``read_only_reason``):
+        everything that reads works; every change fails with a WriteError saying why."""
+        return bool(self.store.read_only)
+
+    @property
+    def read_only_reason(self) -> str:
+        """ "the disk is full" or "the data folder is read-only"; '' when writable."""
+        return self.store.read_only
+
     def take_daily_backup(self) -> None:
         """Back up the database unless today's backup exists. Safe in any thread: the
         backup reads through a connection of its own."""
-        if self.backup_dir is None:
+        if self.backup_dir is None or self.read_only:  # it could not be written
             return
         try:
             backups.take_daily_backup(self.store.path, self.backup_dir)
@@ -426,14 +441,37 @@ class Library:
         """Search, building or repairing the index first if it needs it."""
         selection = filters.to_selection() if isinstance(filters, Filters) else filters
         wanted = {facet: selection.values(facet) for facet in FACETS}
+        if self.read_only:
+            return self._search_unwritable_index(query, wanted, limit)
         # If another process is indexing, search what is there so far.
         with contextlib.suppress(IndexBusyError):
-            self.update_index()
+            try:
+                self.update_index()
+            except OSError as exc:
+                if not write_access.reason_of(exc):
+                    raise
+                return self._search_unwritable_index(query, wanted, limit)
         try:
             return self.index.search(query, wanted, limit)
         except IndexDamagedError:  # damage may only show when the index is read
             self.update_index(rebuild=True)
             return self.index.search(query, wanted, limit)
+
+    def _search_unwritable_index(
+        self, query: str, wanted: dict[str, frozenset[str]], limit: int
+    ) -> SearchResults:
+        """Search when the index cannot be written (a full or read-only disk): the index
+        as it is if it can be read, else one built in memory for this session."""
+        sources = self.index_sources()
+        state = self.index.out_of_step(sources)
+        if state == "" or state.startswith("out of date"):
+            with contextlib.suppress(IndexDamagedError):
+                return self.index.search(query, wanted, limit)
+        from reader_app.search.memory import MemoryIndex
+
+        if self._memory_index is None or not self._memory_index.holds(sources):
+            self._memory_index = MemoryIndex(sources)
+        return self._memory_index.search(query, wanted, limit)
 
 
 def _digest(data: Any) -> str:
