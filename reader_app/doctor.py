@@ -15,6 +15,7 @@ a database it cannot read or one from a newer version of the app.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -589,15 +590,14 @@ def _write_problem(folder: Path) -> str:
         if Path(name).read_bytes() != PROBE_BYTES:
             return "what was written there did not read back the same"
     except OSError as exc:
-        return _UNWRITABLE.get(write_access.reason_of(exc)) or exc.strerror or str(exc)
+        if write_access.reason_of(exc) == write_access.DISK_FULL:
+            return write_access.DISK_FULL
+        return "read-only" if exc.errno == errno.EROFS else exc.strerror or str(exc)
     finally:
         if name:
             with contextlib.suppress(OSError):
                 os.unlink(name)
     return ""
-
-
-_UNWRITABLE = {write_access.DISK_FULL: "the disk is full", write_access.READ_ONLY: "read-only"}
 
 
 def _schema_version(database: Path) -> int | None:
