@@ -462,13 +462,12 @@ class Library:
     ) -> SearchResults:
         """Search when the index cannot be written (a full or read-only disk): the index
         as it is if it can be read, else one built in memory for this session."""
-        sources = self.index_sources()
-        state = self.index.out_of_step(sources)
-        if state == "" or state.startswith("out of date"):
-            with contextlib.suppress(IndexDamagedError):
-                return self.index.search(query, wanted, limit)
-        from reader_app.search.memory import MemoryIndex
+        from reader_app.search.memory import MemoryIndex, can_be_read
 
+        sources = self.index_sources()
+        if can_be_read(self.index, sources):
+            with contextlib.suppress(IndexDamagedError):  # damage may only show when read
+                return self.index.search(query, wanted, limit)
         if self._memory_index is None or not self._memory_index.holds(sources):
             self._memory_index = MemoryIndex(sources)
         return self._memory_index.search(query, wanted, limit)

@@ -69,6 +69,7 @@ from reader_app.gui.library_view import CoverGrid, PillarChipDelegate
 from reader_app.gui.link_opener import LinkOpener
 from reader_app.gui.notes_view import NotesView
 from reader_app.gui.pack_dialogs import PackActions
+from reader_app.gui.read_only_notice import add_read_only_notice
 from reader_app.gui.render_service import RenderService
 from reader_app.gui.resource_editing import (
     LibraryChanges,
@@ -148,6 +149,8 @@ class MainWindow(QMainWindow):
         self.suggestion_action = toolbar.addWidget(self.suggestion)
         self.suggestion_action.setVisible(False)
         self.addToolBar(toolbar)
+        if library.read_only:  # a full disk or a read-only data folder: nothing is saved
+            self.read_only_notice = add_read_only_notice(self, library.read_only_reason)
         # Ctrl+K is the Edit menu's; "/" as in browsers and mail readers.
         QShortcut(QKeySequence("/"), self, activated=self.focus_search)
 
@@ -729,6 +732,8 @@ class MainWindow(QMainWindow):
             self._remember(resource_id, page)
 
     def _remember(self, resource_id: str, page: int) -> None:
+        if self._library.read_only:  # the banner says why the page is not remembered
+            return
         if self._library.store.last_page(resource_id) != page:
             self._library.store.set_last_page(resource_id, page)
             self.model.refresh_reading_state()
@@ -893,15 +898,20 @@ class MainWindow(QMainWindow):
         if self._indexing is not None and self._indexing.isRunning():
             self._index_again = True  # notes changed while indexing: once more after
             return
-        if rebuild:
+        if rebuild and not self._library.read_only:
             self.runner.shutdown()
             from reader_app.search.index import SearchIndex
 
             SearchIndex(self._library.index_dir).reset()
             self.runner = self._new_runner()
         self._indexing = IndexingThread(
-            self._library.index_dir, self._library.index_sources(), parent=self
+            self._library.index_dir,
+            self._library.index_sources(),
+            parent=self,
+            read_only=self._library.read_only,
+            rebuild=rebuild,
         )
+        self._indexing.memory_index_ready.connect(self.runner.use_index)
         self._indexing.progress.connect(self.on_index_progress)
         self._indexing.report_ready.connect(self.on_index_finished)
         self._indexing.failed.connect(self.on_index_finished)

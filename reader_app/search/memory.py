@@ -90,3 +90,16 @@ class MemoryIndex(SearchIndex):
 
     def reset(self) -> None:
         raise NotImplementedError("a memory index is built once; make a new one")
+
+
+def can_be_read(index: SearchIndex, sources: list[IndexSource]) -> bool:
+    """Whether ``index`` can be searched as it is, if perhaps behind the latest changes."""
+    state = index.out_of_step(sources)
+    return state == "" or state.startswith("out of date")
+
+
+def readable_index(folder: Path, sources: list[IndexSource]) -> SearchIndex:
+    """The index to search when ``folder`` cannot be written: the folder's as it is if it
+    can be read, else one built in memory."""
+    index = SearchIndex(folder)
+    return index if can_be_read(index, sources) else MemoryIndex(sources)

@@ -1,0 +1,65 @@
+"""A library on a read-only disk opens in the window with a banner saying that nothing
+can be saved and why; an edit fails with that message; search answers from an index
+built in memory (the folder has none and cannot get one)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from small_disk import make_read_only, mounted
+from windows import make_window
+
+from reader_app import paths
+from reader_app.annotations import Annotations
+from reader_app.library import Library
+
+TIMEOUT = 30_000
+READ_ONLY = "the data folder is read-only"
+
+
+@pytest.fixture
+def read_only_library(tmp_path: Path) -> Iterator[tuple[Library, str]]:
+    with mounted(tmp_path / "disk") as disk:
+        where = paths.resolve(disk / "library")
+        library = Library.open(where)
+        resource = library.catalog.resources[0]
+        note = Annotations(library.store).add(
+            resource.id, resource.sha256, "page-note", 1, body="a gooseberry thought"
+        )
+        library.close()
+        make_read_only(disk)
+        library = Library.open(where)
+        try:
+            yield library, note.id
+        finally:
+            library.close()
+
+
+def test_the_window_says_nothing_can_be_saved_and_edits_fail(
+    qtbot, read_only_library, tmp_path
+) -> None:
+    library, note_id = read_only_library
+    assert library.read_only and library.read_only_reason == READ_ONLY
+    window = make_window(qtbot, library, tmp_path / "state.ini", (1100, 760))
+    notice = window.read_only_notice
+    assert notice.isVisible()
+    assert READ_ONLY in notice.text() and "cannot be saved" in notice.text()
+    assert window.annotation_editor.edit(note_id, body="changed?") is None
+    message = f"The change was not saved: {READ_ONLY}."
+    assert window.annotation_editor.last_error == message
+    assert message in window.statusBar().currentMessage()
+    assert Annotations(library.store).get(note_id).body == "a gooseberry thought"
+    window.close()
+
+
+def test_search_answers_from_an_index_in_memory(qtbot, read_only_library, tmp_path) -> None:
+    library, note_id = read_only_library
+    window = make_window(qtbot, library, tmp_path / "state.ini", (1100, 760))
+    qtbot.waitUntil(lambda: not window.indexing, timeout=TIMEOUT)
+    with qtbot.waitSignal(window.runner.results_ready, timeout=TIMEOUT) as blocker:
+        window.search_field.setText("gooseberry")
+    assert [hit.annotation_id for hit in blocker.args[0].hits] == [note_id]
+    assert not library.index_dir.exists()  # nothing was written
+    window.close()
