@@ -20,7 +20,8 @@ READ_ONLY = "the data folder is read-only"
 
 
 @pytest.fixture
-def read_only_library(tmp_path: Path) -> Iterator[tuple[Library, str]]:
+def read_only_disk(tmp_path: Path) -> Iterator[tuple[paths.AppPaths, str]]:
+    """A library with a note, on a disk then made read-only; and the note's id."""
     with mounted(tmp_path / "disk") as disk:
         where = paths.resolve(disk / "library")
         library = Library.open(where)
@@ -30,18 +31,25 @@ def read_only_library(tmp_path: Path) -> Iterator[tuple[Library, str]]:
         )
         library.close()
         make_read_only(disk)
-        library = Library.open(where)
-        try:
-            yield library, note.id
-        finally:
-            library.close()
+        yield where, note.id
 
 
-def test_the_window_says_nothing_can_be_saved_and_edits_fail(
-    qtbot, read_only_library, tmp_path
-) -> None:
-    library, note_id = read_only_library
+@pytest.fixture
+def opened(read_only_disk) -> Iterator[tuple[Library, str]]:
+    where, note_id = read_only_disk
+    library = Library.open(where)
+    yield library, note_id
+    library.close()
+
+
+def test_the_library_opens_read_only(read_only_disk) -> None:
+    library = Library.open(read_only_disk[0])
     assert library.read_only and library.read_only_reason == READ_ONLY
+    library.close()
+
+
+def test_the_window_says_nothing_can_be_saved_and_edits_fail(qtbot, opened, tmp_path) -> None:
+    library, note_id = opened
     window = make_window(qtbot, library, tmp_path / "state.ini", (1100, 760))
     notice = window.read_only_notice
     assert notice.isVisible()
@@ -54,8 +62,8 @@ def test_the_window_says_nothing_can_be_saved_and_edits_fail(
     window.close()
 
 
-def test_search_answers_from_an_index_in_memory(qtbot, read_only_library, tmp_path) -> None:
-    library, note_id = read_only_library
+def test_search_answers_from_an_index_in_memory(qtbot, opened, tmp_path) -> None:
+    library, note_id = opened
     window = make_window(qtbot, library, tmp_path / "state.ini", (1100, 760))
     qtbot.waitUntil(lambda: not window.indexing, timeout=TIMEOUT)
     with qtbot.waitSignal(window.runner.results_ready, timeout=TIMEOUT) as blocker:
