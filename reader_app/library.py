@@ -24,7 +24,7 @@ from reader_app.paths import MANIFEST_NAME, AppPaths, bundled_dir
 from reader_app.search.errors import IndexBusyError, IndexDamagedError
 from reader_app.search.results import SearchResults
 from reader_app.search.sources import NOTE, IndexSource
-from reader_app.store import Store
+from reader_app.store import Store, StoreError, not_saved
 
 if TYPE_CHECKING:
     from reader_app.search.index import IndexReport, SearchIndex
@@ -175,6 +175,11 @@ class Library:
                 names = ", ".join(p.id for p in self.bundled.pillars)
                 raise importing.ImportRefused(f"no pillar {pillar!r}: use one of {names}")
 
+    def _check_writable(self) -> None:
+        """Refuse a change at once when nothing can be saved, before any file is copied."""
+        if self.read_only:
+            raise not_saved(self.read_only_reason)
+
     def _own_data_dir(self) -> Path:
         if self.data_dir is None:
             raise RuntimeError("this library has no data folder to import into")
@@ -193,6 +198,7 @@ class Library:
         """Import each file on its own: a bad one is reported and the rest go on.
         Without ``pillars``, each file gets the pillars its text suggests."""
         data_dir = self._own_data_dir()
+        self._check_writable()
         self._check_pillars(pillars)
         known = self.known_documents()
         if inspector is None:
@@ -247,6 +253,7 @@ class Library:
         kind: str | None = None,
         tags: tuple[str, ...] = (),
     ) -> str:
+        self._check_writable()
         self._check_pillars(pillars)
         if prepared.duplicate_of is not None:
             return prepared.duplicate_of
@@ -433,6 +440,11 @@ class Library:
         cancelled: Callable[[], bool] = bool,
         rebuild: bool = False,
     ) -> IndexReport:
+        if self.read_only:
+            raise StoreError(
+                f"the search index cannot be updated while {self.read_only_reason}; search "
+                "still answers, from the index as it is or from one built in memory"
+            )
         return self.index.update(self.index_sources(), progress, cancelled, rebuild)
 
     def search(
