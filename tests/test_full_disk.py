@@ -255,3 +255,20 @@ def test_no_new_database_on_a_read_only_disk(tmp_path: Path) -> None:
         [line] = done.stderr.splitlines()
         assert "cannot create the library's database" in line and READ_ONLY in line
         assert list(disk.data.iterdir()) == []
+
+
+def test_search_when_only_the_index_folder_cannot_be_written(built: Built, tmp_path: Path) -> None:
+    """The database can be written, the cache folder not (a disk of its own, read-only):
+    a new note is saved, and search finds it in an index built in memory."""
+    data = tmp_path / "library"
+    shutil.copytree(built.library, data)
+    shutil.rmtree(data / "cache")
+    with mounted(data / "cache") as cache:
+        make_read_only(cache)
+        disk = Disk(data, READ_ONLY, tmp_path, "")
+        added = disk.run("note", "add", built.resource, "--page", "1", "--text", "damson jam")
+        assert added.returncode == 0, added.stderr
+        done = disk.run("search", "damson", "--json")
+        assert done.returncode == 0, done.stderr
+        [hit] = json.loads(done.stdout)["hits"]
+        assert (hit["resource_id"], hit["origin"]) == (built.resource, "note")
