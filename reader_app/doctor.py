@@ -287,11 +287,11 @@ class Doctor:
             )
         upgraded = f", upgraded from schema {before}" if before < version else ""
         detail = f"{database}: integrity ok, schema {version}{upgraded}; {contents}"
-        if store.read_only:
+        if store.read_only_reason:
             raise Problem(
-                f"{detail}; opened read-only, as the app does, because {store.read_only}: "
+                f"{detail}; opened read-only, as the app does, because {store.read_only_reason}: "
                 "changes cannot be saved",
-                self._unwritable_fix(store.read_only),
+                self._unwritable_fix(store.read_only_reason),
             )
         return detail
 

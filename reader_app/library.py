@@ -103,12 +103,12 @@ class Library:
     def read_only(self) -> bool:
         """True when the library could only be opened for reading (see ``read_only_reason``):
         everything that reads works; every change fails with a WriteError saying why."""
-        return bool(self.store.read_only)
+        return bool(self.store.read_only_reason)
 
     @property
     def read_only_reason(self) -> str:
-        """ "the disk is full" or "the data folder is read-only"; '' when writable."""
-        return self.store.read_only
+        """Why nothing can be saved (write_access.DISK_FULL or READ_ONLY); '' if it can."""
+        return self.store.read_only_reason
 
     def take_daily_backup(self) -> None:
         """Back up the database unless today's backup exists. Safe in any thread: the

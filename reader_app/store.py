@@ -1,7 +1,8 @@
 """The user-data store: tags and reading state (later annotations and imports) in SQLite.
 
 Written on every change; WAL with ``synchronous=FULL`` so a committed change
-survives a crash or power loss.
+survives a crash or power loss. Where nothing can be written (a full disk, a read-only
+data folder) it opens read-only, and every change fails saying why.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         # Why the database is open read-only ('' when it is not): DISK_FULL or READ_ONLY.
-        self.read_only = ""
+        self.read_only_reason = ""
         folder = path.parent
         reason = why_unwritable(folder) if folder.is_dir() else ""
         try:
@@ -125,8 +126,10 @@ class Store:
                         raise StoreError(f"cannot open the database {path}: {exc}") from None
             self._open_read_only(reason)
         except OSError as exc:  # the data folder could not be made
-            why = reason_of(exc) or exc.strerror or str(exc)
-            raise CannotWriteError(f"cannot create the data folder {folder}: {why}", why) from None
+            message = f"cannot create the data folder {folder}: "
+            if why := reason_of(exc):
+                raise CannotWriteError(message + why, why) from None
+            raise StoreError(message + (exc.strerror or str(exc))) from None
         except sqlite3.DatabaseError as exc:
             self._close_quietly()
             where = f" while {reason}" if reason else ""
@@ -152,7 +155,7 @@ class Store:
                 f"cannot create the library's database in {self.path.parent}: {reason}", reason
             )
         self._db = connect_read_only(self.path)
-        self.read_only = reason
+        self.read_only_reason = reason
         self._refuse_newer_schema()
         version = self.schema_version
         if version < LATEST_VERSION:
@@ -303,8 +306,8 @@ class Store:
         try:
             return self._db.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
-            if self.read_only and "readonly" in str(exc).replace("-", ""):
-                raise not_saved(self.read_only) from None
+            if self.read_only_reason and "readonly" in str(exc).replace("-", ""):
+                raise not_saved(self.read_only_reason) from None
             raise
 
     def transaction(self) -> _Transaction:
@@ -315,7 +318,7 @@ class Store:
         return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self._db, self.read_only, self.path.parent)
+        return _Transaction(self._db, self.read_only_reason, self.path.parent)
 
 
 class _Transaction:
