@@ -52,7 +52,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader_app import APP_NAME, facets
+from reader_app import APP_NAME, facets, write_access
 from reader_app.annotations import Annotations
 from reader_app.catalog import Resource
 from reader_app.colours import pillar_chip
@@ -83,6 +83,7 @@ from reader_app.gui.theme import ThemeFollower
 from reader_app.library import Library
 from reader_app.search.results import SearchResults
 from reader_app.settings import SETTINGS_FILE, THEMES, Settings
+from reader_app.store import StoreError
 
 ImportHandler = Callable[[list[Path]], None]
 PAGE_SAVE_DELAY_MS = 500  # a page the reader stays on this long is remembered
@@ -628,6 +629,14 @@ class MainWindow(QMainWindow):
     def on_save_failed(self, message: str) -> None:
         self.statusBar().showMessage(message, 20_000)
 
+    def _update_settings(self, **changes: str) -> None:
+        """Apply preferences; where they cannot be saved they last until the app closes."""
+        try:
+            self.settings.update(**changes)
+        except OSError as exc:  # a full or read-only disk
+            why = write_access.reason_of(exc) or exc.strerror or str(exc)
+            self.on_save_failed(f"The preference was not saved: {why}.")
+
     def current_document(self) -> DocumentView | None:
         view = self.tabs.currentWidget()
         return view if isinstance(view, DocumentView) else None
@@ -681,7 +690,7 @@ class MainWindow(QMainWindow):
             self.on_theme_changed(self._theme.dark)
         else:
             self._theme.set_choice(choice)
-        self.settings.update(theme=choice)
+        self._update_settings(theme=choice)
         for action in self.theme_actions.actions():
             action.setChecked(action.data() == choice)
 
@@ -735,7 +744,11 @@ class MainWindow(QMainWindow):
         if self._library.read_only:  # the banner says why the page is not remembered
             return
         if self._library.store.last_page(resource_id) != page:
-            self._library.store.set_last_page(resource_id, page)
+            try:
+                self._library.store.set_last_page(resource_id, page)
+            except StoreError as exc:  # the disk filled since the library opened
+                self.on_save_failed(str(exc))
+                return
             self.model.refresh_reading_state()
 
     # Library views
@@ -745,7 +758,7 @@ class MainWindow(QMainWindow):
         return self.grid if self.settings.library_view == "grid" else self.table
 
     def on_grid_toggled(self) -> None:
-        self.settings.update(library_view="grid" if self.grid_action.isChecked() else "list")
+        self._update_settings(library_view="grid" if self.grid_action.isChecked() else "list")
         if self.centre.currentWidget() is not self.results:
             self.centre.setCurrentWidget(self.library_view())
 

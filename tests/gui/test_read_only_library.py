@@ -1,6 +1,7 @@
 """A library on a read-only disk opens in the window with a banner saying that nothing
 can be saved and why; an edit fails with that message; search answers from an index
-built in memory (the folder has none and cannot get one)."""
+built in memory (the folder has none and cannot get one). And a write that fails after a
+writable start says why instead of raising."""
 
 from __future__ import annotations
 
@@ -59,6 +60,9 @@ def test_the_window_says_nothing_can_be_saved_and_edits_fail(qtbot, opened, tmp_
     assert window.annotation_editor.last_error == message
     assert message in window.statusBar().currentMessage()
     assert Annotations(library.store).get(note_id).body == "a gooseberry thought"
+    window.grid_action.trigger()  # a preference holds for the session, unsaved
+    assert window.centre.currentWidget() is window.grid
+    assert f"not saved: {READ_ONLY}" in window.statusBar().currentMessage()
     window.close()
 
 
@@ -71,3 +75,14 @@ def test_search_answers_from_an_index_in_memory(qtbot, opened, tmp_path) -> None
     assert [hit.annotation_id for hit in blocker.args[0].hits] == [note_id]
     assert not library.index_dir.exists()  # nothing was written
     window.close()
+
+
+def test_a_page_read_that_cannot_be_saved_says_why(window, library) -> None:
+    """The library opened writable and the disk filled since: no exception escapes."""
+    resource_id = library.catalog.resources[0].id
+    library.store.query("PRAGMA query_only = 1")  # SQLite refuses every write from now on
+    window._remember(resource_id, 3)
+    assert "The change was not saved: the data folder is read-only." in (
+        window.statusBar().currentMessage()
+    )
+    assert library.store.last_page(resource_id) is None
