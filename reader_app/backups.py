@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reader_app.database_check import DatabaseCheckError, check_database
+from reader_app.store import connect_read_only
 
 KEEP = 7
 FOLDER = "backups"
@@ -142,7 +143,7 @@ def integrity(path: Path) -> str:
 
 
 def _copy(source: Path, target: Path) -> None:
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = connect_read_only(source)  # works on a full or read-only disk too
     try:
         dst = sqlite3.connect(target)
         try:

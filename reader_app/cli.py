@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import multiprocessing
 import os
 import sys
@@ -25,6 +26,7 @@ from reader_app import (
     cli_pack,
     paths,
     single_instance,
+    write_access,
 )
 from reader_app.annotations import AnnotationError, AnnotationFilter, Annotations
 from reader_app.backups import BackupError
@@ -185,6 +187,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # last resort: one line, never a traceback
         if os.environ.get("READER_APP_DEBUG"):
             raise
+        if why := _not_written(exc):  # a full or read-only disk, not a bug
+            _fail(f"error: {why}")
+            return EXIT_ERROR
         _fail(f"internal error: {type(exc).__name__}: {exc} (set READER_APP_DEBUG=1 for details)")
         return EXIT_ERROR
 
@@ -216,6 +221,15 @@ def _packs_to_open(words: list[str]) -> dict[str, Path]:
     except UsageError:
         return {}
     return packs if args.command in (None, "gui") else {}
+
+
+def _not_written(exc: Exception) -> str:
+    """What to say of a write refused by a full or read-only disk ('' if it was not)."""
+    if isinstance(exc, OSError) and exc.errno in write_access.FULL_ERRNOS:
+        return f"cannot write {exc.filename or 'a file'}: the disk is full"
+    if isinstance(exc, OSError) and exc.errno == errno.EROFS:
+        return f"cannot write {exc.filename or 'a file'}: the disk is read-only"
+    return ""
 
 
 def _fail(message: str) -> None:

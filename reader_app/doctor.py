@@ -15,6 +15,7 @@ a database it cannot read or one from a newer version of the app.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader_app import backups, database_check, importing, paths
+from reader_app import backups, database_check, importing, paths, write_access
 from reader_app.catalog import Catalog, Resource
 from reader_app.documents import DocumentError, RenderedPage
 from reader_app.library import Library
@@ -36,7 +37,7 @@ from reader_app.manifest import ManifestError, load_manifest
 from reader_app.migrations import LATEST_VERSION
 from reader_app.paths import MANIFEST_NAME, AppPaths
 from reader_app.search.errors import IndexBusyError, IndexDamagedError
-from reader_app.store import Store, StoreError
+from reader_app.store import CannotWriteError, Store, StoreError, connect_read_only
 from reader_app.worker import WorkerError, run_isolated
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
@@ -229,9 +230,12 @@ class Doctor:
         problems = [f"{label} folder {folder}: {why}" for label, folder in folders
                     if (why := _write_problem(folder))]  # fmt: skip
         if problems:
+            reason = write_access.why_unwritable(w.data_dir) if w.data_dir.is_dir() else ""
             raise Problem(
                 "cannot write in " + "; ".join(problems),
-                "make sure the folder exists and you may write to it, or keep your data "
+                self._unwritable_fix(reason)
+                if reason
+                else "make sure the folder exists and you may write to it, or keep your data "
                 f"elsewhere with --data-dir DIR (or ${paths.DATA_DIR_ENV})",
             )
         detail = ", ".join(f"{label} {folder}" for label, folder in folders)
@@ -248,7 +252,11 @@ class Doctor:
         before = _schema_version(database) if database.exists() else None
         try:
             store = Store(database)  # as the app opens it: created on a first run, upgraded
+        except CannotWriteError as exc:
+            raise Problem(str(exc), self._unwritable_fix(exc.reason)) from None
         except StoreError as exc:
+            if reason := write_access.why_unwritable(self.where.data_dir):
+                raise Problem(str(exc), self._unwritable_fix(reason)) from None
             newer = before is not None and before > LATEST_VERSION
             raise Problem(
                 str(exc),
@@ -290,7 +298,28 @@ class Doctor:
                 f"(schema {version}, integrity ok)"
             )
         upgraded = f", upgraded from schema {before}" if before < version else ""
-        return f"{database}: integrity ok, schema {version}{upgraded}; {contents}"
+        detail = f"{database}: integrity ok, schema {version}{upgraded}; {contents}"
+        if store.read_only_reason:
+            raise Problem(
+                f"{detail}; opened read-only, as the app does, because {store.read_only_reason}: "
+                "changes cannot be saved",
+                self._unwritable_fix(store.read_only_reason),
+            )
+        return detail
+
+    def _unwritable_fix(self, reason: str) -> str:
+        """What to do when nothing can be saved in the data folder because ``reason``."""
+        folder = self.where.data_dir
+        until = (
+            "; until then the app opens your library read-only: reading, searching and "
+            "exporting to another disk work, changes are not saved"
+        )
+        if reason == write_access.DISK_FULL:
+            return f"free some space on the disk holding {folder}{until}"
+        return (
+            f"make {folder} writable again (is its disk mounted read-only?), or keep your "
+            f"data elsewhere with --data-dir DIR (or ${paths.DATA_DIR_ENV}){until}"
+        )
 
     def _restore_advice(self) -> str:
         found = backups.backups_in(self.where.data_dir / backups.FOLDER)
@@ -375,6 +404,15 @@ class Doctor:
             return f"up to date ({_count(len(library.catalog.resources), 'resource')}, " \
                 f"{pages} pages and notes) in {folder}"  # fmt: skip
         fix = INDEX_FIX.format(folder=folder)
+        if library.read_only:
+            usable = before.startswith("out of date")
+            self.index_ready = usable
+            uses = "the index as it is" if usable else "an index built in memory"
+            raise Problem(
+                f"{before}, and cannot be updated while {library.read_only_reason}: "
+                f"searches use {uses} (see 'data folders' for what to do)",
+                status=WARN,
+            )
         try:
             report = library.update_index()
         except IndexBusyError:
@@ -384,7 +422,12 @@ class Doctor:
                 WARN,
             ) from None
         except Exception as exc:
-            raise Problem(f"was {before} and could not be updated: {_describe(exc)}", fix) from None
+            reason = write_access.reason_of(exc) if isinstance(exc, OSError) else ""
+            raise Problem(
+                f"was {before} and could not be updated: "
+                + (f"{reason} ({folder})" if reason else _describe(exc)),
+                self._unwritable_fix(reason) if reason else fix,
+            ) from None
         after = library.index.out_of_step(library.index_sources())
         if after:
             raise Problem(f"was {before}, and still is {after} after an update", fix)
@@ -559,7 +602,9 @@ def _write_problem(folder: Path) -> str:
         if Path(name).read_bytes() != PROBE_BYTES:
             return "what was written there did not read back the same"
     except OSError as exc:
-        return exc.strerror or str(exc)
+        if write_access.reason_of(exc) == write_access.DISK_FULL:
+            return write_access.DISK_FULL
+        return "read-only" if exc.errno == errno.EROFS else exc.strerror or str(exc)
     finally:
         if name:
             with contextlib.suppress(OSError):
@@ -570,7 +615,7 @@ def _write_problem(folder: Path) -> str:
 def _schema_version(database: Path) -> int | None:
     """The database's schema version, read without writing; None if unreadable."""
     try:
-        db = sqlite3.connect(database.resolve().as_uri() + "?mode=ro", uri=True)
+        db = connect_read_only(database)  # on a full or read-only disk too
     except sqlite3.Error:
         return None
     try:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader_app import backups, importing
+from reader_app import backups, importing, write_access
 from reader_app.catalog import Catalog, Resource
 from reader_app.facets import FACETS, Selection
 from reader_app.manifest import load_manifest
@@ -24,10 +24,11 @@ from reader_app.paths import MANIFEST_NAME, AppPaths, bundled_dir
 from reader_app.search.errors import IndexBusyError, IndexDamagedError
 from reader_app.search.results import SearchResults
 from reader_app.search.sources import NOTE, IndexSource
-from reader_app.store import Store
+from reader_app.store import Store, StoreError, not_saved
 
 if TYPE_CHECKING:
     from reader_app.search.index import IndexReport, SearchIndex
+    from reader_app.search.memory import MemoryIndex
 
 
 class UnknownResourceError(LookupError):
@@ -75,6 +76,7 @@ class Library:
         self.bundled = catalog  # the collection as shipped; ``catalog`` adds the reader's own
         self.data_dir: Path | None = None  # where imported documents are kept
         self._index: SearchIndex | None = None
+        self._memory_index: MemoryIndex | None = None  # when the index cannot be written
         # The last note signatures, and the database's state when they were computed.
         self._notes_seen: tuple[tuple[Any, ...], NoteSignatures] | None = None
 
@@ -83,22 +85,35 @@ class Library:
         """Open the library; with ``backup``, take today's backup first (the GUI passes
         False and calls ``take_daily_backup`` once its window is up)."""
         catalog = load_manifest(bundled_dir() / MANIFEST_NAME)
-        paths.ensure()
+        with contextlib.suppress(OSError):  # a full or read-only disk: the store opens read-only
+            paths.ensure()
         store = Store(paths.database)  # checked and upgraded before it is copied
         library = cls(catalog, store, paths.index_dir)
         library.backup_dir = paths.data_dir / backups.FOLDER
         library.data_dir = paths.data_dir
         library.reload_catalog()
         with contextlib.suppress(OSError, sqlite3.Error):  # tidying; never stops the app
-            importing.sweep_orphans(store, paths.data_dir)
+            if not library.read_only:
+                importing.sweep_orphans(store, paths.data_dir)
         if backup:
             library.take_daily_backup()
         return library
 
+    @property
+    def read_only(self) -> bool:
+        """True when the library could only be opened for reading (see ``read_only_reason``):
+        everything that reads works; every change fails with a WriteError saying why."""
+        return bool(self.store.read_only_reason)
+
+    @property
+    def read_only_reason(self) -> str:
+        """Why nothing can be saved (write_access.DISK_FULL or READ_ONLY); '' if it can."""
+        return self.store.read_only_reason
+
     def take_daily_backup(self) -> None:
         """Back up the database unless today's backup exists. Safe in any thread: the
         backup reads through a connection of its own."""
-        if self.backup_dir is None:
+        if self.backup_dir is None or self.read_only:  # it could not be written
             return
         try:
             backups.take_daily_backup(self.store.path, self.backup_dir)
@@ -161,6 +176,11 @@ class Library:
                 names = ", ".join(p.id for p in self.bundled.pillars)
                 raise importing.ImportRefused(f"no pillar {pillar!r}: use one of {names}")
 
+    def _check_writable(self) -> None:
+        """Refuse a change at once when nothing can be saved, before any file is copied."""
+        if self.read_only:
+            raise not_saved(self.read_only_reason)
+
     def _own_data_dir(self) -> Path:
         if self.data_dir is None:
             raise RuntimeError("this library has no data folder to import into")
@@ -179,6 +199,7 @@ class Library:
         """Import each file on its own: a bad one is reported and the rest go on.
         Without ``pillars``, each file gets the pillars its text suggests."""
         data_dir = self._own_data_dir()
+        self._check_writable()
         self._check_pillars(pillars)
         known = self.known_documents()
         if inspector is None:
@@ -233,6 +254,7 @@ class Library:
         kind: str | None = None,
         tags: tuple[str, ...] = (),
     ) -> str:
+        self._check_writable()
         self._check_pillars(pillars)
         if prepared.duplicate_of is not None:
             return prepared.duplicate_of
@@ -419,6 +441,11 @@ class Library:
         cancelled: Callable[[], bool] = bool,
         rebuild: bool = False,
     ) -> IndexReport:
+        if self.read_only:
+            raise StoreError(
+                f"the search index cannot be updated while {self.read_only_reason}; search "
+                "still answers, from the index as it is or from one built in memory"
+            )
         return self.index.update(self.index_sources(), progress, cancelled, rebuild)
 
     def search(
@@ -427,14 +454,36 @@ class Library:
         """Search, building or repairing the index first if it needs it."""
         selection = filters.to_selection() if isinstance(filters, Filters) else filters
         wanted = {facet: selection.values(facet) for facet in FACETS}
+        if self.read_only:
+            return self._search_unwritable_index(query, wanted, limit)
         # If another process is indexing, search what is there so far.
         with contextlib.suppress(IndexBusyError):
-            self.update_index()
+            try:
+                self.update_index()
+            except OSError as exc:
+                if not write_access.reason_of(exc):
+                    raise
+                return self._search_unwritable_index(query, wanted, limit)
         try:
             return self.index.search(query, wanted, limit)
         except IndexDamagedError:  # damage may only show when the index is read
             self.update_index(rebuild=True)
             return self.index.search(query, wanted, limit)
+
+    def _search_unwritable_index(
+        self, query: str, wanted: dict[str, frozenset[str]], limit: int
+    ) -> SearchResults:
+        """Search when the index cannot be written (a full or read-only disk): the index
+        as it is if it can be read, else one built in memory for this session."""
+        from reader_app.search.memory import MemoryIndex, can_be_read
+
+        sources = self.index_sources()
+        if can_be_read(self.index, sources):
+            with contextlib.suppress(IndexDamagedError):  # damage may only show when read
+                return self.index.search(query, wanted, limit)
+        if self._memory_index is None or not self._memory_index.holds(sources):
+            self._memory_index = MemoryIndex(sources)
+        return self._memory_index.search(query, wanted, limit)
 
 
 def _digest(data: Any) -> str:

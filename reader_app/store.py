@@ -1,7 +1,8 @@
 """The user-data store: tags and reading state (later annotations and imports) in SQLite.
 
 Written on every change; WAL with ``synchronous=FULL`` so a committed change
-survives a crash or power loss.
+survives a crash or power loss. Where nothing can be written (a full disk, a read-only
+data folder) it opens read-only, and every change fails saying why.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reader_app.migrations import LATEST_VERSION, MIGRATIONS
+from reader_app.write_access import DISK_FULL, READ_ONLY, reason_of, why_unwritable
 
 MAX_TAG_LENGTH = 64
 
@@ -28,17 +30,57 @@ class WriteError(StoreError):
     message is for the user. Nothing of the change was written."""
 
 
-def _write_error(exc: sqlite3.Error) -> WriteError:
+def _write_error(exc: sqlite3.Error, folder: Path | None = None) -> WriteError:
     text = str(exc).lower()
     if "full" in text:
-        why = "the disk holding your data is full"
+        why = DISK_FULL
     elif "readonly" in text or "read-only" in text:
-        why = "your data folder cannot be written to (it is read-only)"
+        why = READ_ONLY
     elif "locked" in text or "busy" in text:
         why = "another program is using your data; try again in a moment"
+    elif "disk i/o" in text and folder is not None and (found := why_unwritable(folder, True)):
+        why = found  # SQLite says only "disk I/O error" when it cannot grow its -shm file
     else:
         why = str(exc)
+    return not_saved(why)
+
+
+def not_saved(why: str) -> WriteError:
+    """The error every write raises when it cannot be saved, ``why`` being the reason."""
     return WriteError(f"The change was not saved: {why}.")
+
+
+class CannotWriteError(StoreError):
+    """The database cannot be opened because something must be written first (creating
+    it, upgrading its schema) and the disk is full or read-only; ``reason`` says which."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that reads ``path`` without writing anything, even where no file can
+    be created: a WAL database is read through its -shm file (which SQLite must be able
+    to create or find), and failing that, when its -wal file is empty so that nothing is
+    missed, as an immutable file."""
+    uri = path.resolve().as_uri()
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=10)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        db.close()
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise  # committed changes sit in the WAL: reading without them would hide them
+    db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db
 
 
 class TagError(ValueError):
@@ -66,21 +108,65 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # Why the database is open read-only ('' when it is not): DISK_FULL or READ_ONLY.
+        self.read_only_reason = ""
+        folder = path.parent
+        reason = why_unwritable(folder) if folder.is_dir() else ""
         try:
-            # Autocommit mode: each method manages its own transaction explicitly.
-            self._db = sqlite3.connect(path, isolation_level=None, timeout=10)
-            self._refuse_newer_schema()  # before any pragma that would write to the file
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = FULL")
-            self._migrate()
+            if not reason:
+                try:
+                    self._open_writable()
+                    return
+                except (sqlite3.OperationalError, WriteError) as exc:
+                    # The disk may have filled, or the folder turned out read-only, only
+                    # now: SQLite says "disk I/O error" or "unable to open database file".
+                    self._close_quietly()
+                    reason = why_unwritable(folder, probe=True)
+                    if not reason:
+                        raise StoreError(f"cannot open the database {path}: {exc}") from None
+            self._open_read_only(reason)
+        except OSError as exc:  # the data folder could not be made
+            message = f"cannot create the data folder {folder}: "
+            if why := reason_of(exc):
+                raise CannotWriteError(message + why, why) from None
+            raise StoreError(message + (exc.strerror or str(exc))) from None
         except sqlite3.DatabaseError as exc:
             self._close_quietly()
-            raise StoreError(f"cannot open the database {path}: {exc}") from None
+            where = f" while {reason}" if reason else ""
+            raise StoreError(f"cannot open the database {path}{where}: {exc}") from None
         except StoreError:
             self._close_quietly()
             raise
+
+    def _open_writable(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit mode: each method manages its own transaction explicitly.
+        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10)
+        self._refuse_newer_schema()  # before any pragma that would write to the file
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = FULL")
+        self._migrate()
+
+    def _open_read_only(self, reason: str) -> None:
+        """Open for reading only, because ``reason``: what needs no write still works."""
+        if not self.path.is_file():
+            raise CannotWriteError(
+                f"cannot create the library's database in {self.path.parent}: {reason}", reason
+            )
+        self._db = connect_read_only(self.path)
+        self.read_only_reason = reason
+        self._refuse_newer_schema()
+        version = self.schema_version
+        if version < LATEST_VERSION:
+            raise CannotWriteError(
+                f"the database {self.path} must be upgraded for this version of the app "
+                f"(schema {version} to {LATEST_VERSION}), and cannot be while {reason}; "
+                "it was left untouched",
+                reason,
+            )
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.execute("PRAGMA query_only = 1")  # a write that slips through fails too
 
     def _close_quietly(self) -> None:
         db = getattr(self, "_db", None)
@@ -217,30 +303,41 @@ class Store:
         return int(self._db.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()[0])
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-        return self._db.execute(sql, params).fetchall()
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if self.read_only_reason and "readonly" in str(exc).replace("-", ""):
+                raise not_saved(self.read_only_reason) from None
+            raise
 
     def transaction(self) -> _Transaction:
         """Several writes that land together or not at all (BEGIN IMMEDIATE ... COMMIT)."""
-        return _Transaction(self._db)
+        return self._transaction()
 
     def integrity_check(self) -> str:
         return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
+        return _Transaction(self._db, self.read_only_reason, self.path.parent)
 
 
 class _Transaction:
     """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, read_only: str = "", folder: Path | None = None
+    ) -> None:
         self._db = db
+        self._read_only = read_only  # why nothing can be written, if so
+        self._folder = folder  # the database's, to find out why a write failed
 
     def __enter__(self) -> None:
+        if self._read_only:
+            raise not_saved(self._read_only)
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise _write_error(exc) from exc
+            raise _write_error(exc, self._folder) from exc
 
     def __exit__(self, exc_type: object, exc: object, _tb: object) -> None:
         if exc_type is None:
@@ -255,6 +352,6 @@ class _Transaction:
                 self._db.execute("ROLLBACK")
         if isinstance(exc, sqlite3.OperationalError):
             # Disk full, read-only, locked: a reason the user can act on.
-            raise _write_error(exc) from exc
+            raise _write_error(exc, self._folder) from exc
         if exc_type is None and isinstance(exc, sqlite3.Error):
-            raise _write_error(exc) from exc
+            raise _write_error(exc, self._folder) from exc

@@ -18,7 +18,7 @@ def test_disk_full_is_reported_and_nothing_half_written(store) -> None:
     kept = annotations.add("r", "sha", "page-note", 1, body="before", tags=["a"])
     pages = store.query("PRAGMA page_count")[0][0]
     store.query(f"PRAGMA max_page_count = {pages}")  # SQLite's own "disk is full"
-    with pytest.raises(WriteError, match="disk holding your data is full"):
+    with pytest.raises(WriteError, match="not saved: the disk is full"):
         for _ in range(50):
             annotations.add("r", "sha", "page-note", 1, body="x" * 5000, tags=["b", "c"])
     store.query("PRAGMA max_page_count = 1000000")

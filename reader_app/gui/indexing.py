@@ -17,13 +17,23 @@ class IndexingThread(QThread):
     progress = Signal(int, int)  # pages done, pages total
     report_ready = Signal(object)  # IndexReport
     failed = Signal(str)
+    # Read-only: the index that searches should use instead of the folder's (a MemoryIndex)
+    memory_index_ready = Signal(object)
 
     def __init__(
-        self, index_dir: Path, sources: list[IndexSource], parent: QObject | None = None
+        self,
+        index_dir: Path,
+        sources: list[IndexSource],
+        parent: QObject | None = None,
+        read_only: bool = False,
+        rebuild: bool = False,
     ) -> None:
         super().__init__(parent)
         # Sources are gathered in the GUI thread: the store's connection lives there.
         self._index_dir, self._sources = index_dir, sources
+        # The library cannot be written (a full or read-only disk): nor can the index.
+        self._read_only = read_only
+        self._rebuild = rebuild  # read-only: the folder's index failed a search
         self._last = 0.0
         # A plain Python flag: the indexer asks it between every job, from this thread.
         self._stop = threading.Event()
@@ -33,8 +43,12 @@ class IndexingThread(QThread):
 
     def run(self) -> None:
         from reader_app.search.errors import IndexBusyError
-        from reader_app.search.index import SearchIndex
+        from reader_app.search.index import IndexReport, SearchIndex
 
+        if self._read_only:
+            self._find_readable_index()
+            self.report_ready.emit(IndexReport())
+            return
         index = SearchIndex(self._index_dir)
         try:
             report = index.update(self._sources, self._on_progress, self._stop.is_set)
@@ -44,6 +58,20 @@ class IndexingThread(QThread):
         finally:
             index.close()
         self.report_ready.emit(report)
+
+    def _find_readable_index(self) -> None:
+        """The folder's index as it is, if it can be read; else one built in memory."""
+        from reader_app.search.index import SearchIndex
+        from reader_app.search.memory import MemoryIndex, readable_index
+
+        if self._rebuild:
+            index: SearchIndex = MemoryIndex(self._sources)
+        else:
+            index = readable_index(self._index_dir, self._sources)
+        if isinstance(index, MemoryIndex):
+            self.memory_index_ready.emit(index)
+        else:
+            index.close()
 
     def _on_progress(self, done: int, total: int) -> None:
         now = time.monotonic()

@@ -52,7 +52,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader_app import APP_NAME, facets
+from reader_app import APP_NAME, facets, write_access
 from reader_app.annotations import Annotations
 from reader_app.catalog import Resource
 from reader_app.colours import pillar_chip
@@ -69,6 +69,7 @@ from reader_app.gui.library_view import CoverGrid, PillarChipDelegate
 from reader_app.gui.link_opener import LinkOpener
 from reader_app.gui.notes_view import NotesView
 from reader_app.gui.pack_dialogs import PackActions
+from reader_app.gui.read_only_notice import add_read_only_notice
 from reader_app.gui.render_service import RenderService
 from reader_app.gui.resource_editing import (
     LibraryChanges,
@@ -82,6 +83,7 @@ from reader_app.gui.theme import ThemeFollower
 from reader_app.library import Library
 from reader_app.search.results import SearchResults
 from reader_app.settings import SETTINGS_FILE, THEMES, Settings
+from reader_app.store import StoreError
 
 ImportHandler = Callable[[list[Path]], None]
 PAGE_SAVE_DELAY_MS = 500  # a page the reader stays on this long is remembered
@@ -148,6 +150,8 @@ class MainWindow(QMainWindow):
         self.suggestion_action = toolbar.addWidget(self.suggestion)
         self.suggestion_action.setVisible(False)
         self.addToolBar(toolbar)
+        if library.read_only:  # a full disk or a read-only data folder: nothing is saved
+            self.read_only_notice = add_read_only_notice(self, library.read_only_reason)
         # Ctrl+K is the Edit menu's; "/" as in browsers and mail readers.
         QShortcut(QKeySequence("/"), self, activated=self.focus_search)
 
@@ -625,6 +629,14 @@ class MainWindow(QMainWindow):
     def on_save_failed(self, message: str) -> None:
         self.statusBar().showMessage(message, 20_000)
 
+    def _update_settings(self, **changes: str) -> None:
+        """Apply preferences; where they cannot be saved they last until the app closes."""
+        try:
+            self.settings.update(**changes)
+        except OSError as exc:  # a full or read-only disk
+            why = write_access.reason_of(exc) or exc.strerror or str(exc)
+            self.on_save_failed(f"The preference was not saved: {why}.")
+
     def current_document(self) -> DocumentView | None:
         view = self.tabs.currentWidget()
         return view if isinstance(view, DocumentView) else None
@@ -678,7 +690,7 @@ class MainWindow(QMainWindow):
             self.on_theme_changed(self._theme.dark)
         else:
             self._theme.set_choice(choice)
-        self.settings.update(theme=choice)
+        self._update_settings(theme=choice)
         for action in self.theme_actions.actions():
             action.setChecked(action.data() == choice)
 
@@ -729,8 +741,14 @@ class MainWindow(QMainWindow):
             self._remember(resource_id, page)
 
     def _remember(self, resource_id: str, page: int) -> None:
+        if self._library.read_only:  # the banner says why the page is not remembered
+            return
         if self._library.store.last_page(resource_id) != page:
-            self._library.store.set_last_page(resource_id, page)
+            try:
+                self._library.store.set_last_page(resource_id, page)
+            except StoreError as exc:  # the disk filled since the library opened
+                self.on_save_failed(str(exc))
+                return
             self.model.refresh_reading_state()
 
     # Library views
@@ -740,7 +758,7 @@ class MainWindow(QMainWindow):
         return self.grid if self.settings.library_view == "grid" else self.table
 
     def on_grid_toggled(self) -> None:
-        self.settings.update(library_view="grid" if self.grid_action.isChecked() else "list")
+        self._update_settings(library_view="grid" if self.grid_action.isChecked() else "list")
         if self.centre.currentWidget() is not self.results:
             self.centre.setCurrentWidget(self.library_view())
 
@@ -893,15 +911,20 @@ class MainWindow(QMainWindow):
         if self._indexing is not None and self._indexing.isRunning():
             self._index_again = True  # notes changed while indexing: once more after
             return
-        if rebuild:
+        if rebuild and not self._library.read_only:
             self.runner.shutdown()
             from reader_app.search.index import SearchIndex
 
             SearchIndex(self._library.index_dir).reset()
             self.runner = self._new_runner()
         self._indexing = IndexingThread(
-            self._library.index_dir, self._library.index_sources(), parent=self
+            self._library.index_dir,
+            self._library.index_sources(),
+            parent=self,
+            read_only=self._library.read_only,
+            rebuild=rebuild,
         )
+        self._indexing.memory_index_ready.connect(self.runner.use_index)
         self._indexing.progress.connect(self.on_index_progress)
         self._indexing.report_ready.connect(self.on_index_finished)
         self._indexing.failed.connect(self.on_index_finished)

@@ -102,6 +102,16 @@ class SearchRunner(QObject):
             self._index = SearchIndex(self._index_dir)
         return self._index
 
+    def use_index(self, index: SearchIndex) -> None:
+        """Search ``index`` from now on (one in memory, when the folder's cannot be
+        written); the search under way, if any, finishes first."""
+        self._pool.waitForDone()
+        if self._index is not None:
+            self._index.close()
+        self._index = index
+        if self._query.strip():
+            self.set_query(self._query)
+
     def set_query(self, text: str) -> None:
         self._query = text
         self._generation += 1  # anything already under way is now stale

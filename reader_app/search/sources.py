@@ -79,12 +79,13 @@ def read_notes(
     opens connections of its own.
     """
     from reader_app.search.analysis import terms
+    from reader_app.store import connect_read_only
 
     for database in sorted({s.path or "" for s in sources}):
         mine = [s for s in sources if (s.path or "") == database]
         try:
-            uri = Path(database).resolve().as_uri() + "?mode=rw"  # never create a database
-            db = sqlite3.connect(uri, uri=True, timeout=10)
+            # Read-only: never creates a database, and reads one on a full or read-only disk.
+            db = connect_read_only(Path(database))
         except sqlite3.Error as exc:
             yield from ((source, exc) for source in mine)
             continue

@@ -415,7 +415,7 @@ def test_a_note_that_cannot_be_saved_keeps_its_text_and_says_why(
     long_note = "A long thought about the strategy. " * 400
     panel.note_edit.setPlainText(long_note)
     assert not panel.save_note()
-    assert panel.error.isVisible() and "disk holding your data is full" in panel.error.text()
+    assert panel.error.isVisible() and "not saved: the disk is full" in panel.error.text()
     assert panel.retry_button.isVisible()
     assert panel.note_edit.toPlainText() == long_note  # nothing typed is lost
     assert stored(library)[0].body == ""

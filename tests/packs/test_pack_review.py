@@ -255,7 +255,7 @@ def test_a_failed_commit_leaves_no_file_and_no_row(
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr("reader_app.packs.install.now", full_disk)  # inside the transaction
-    with pytest.raises(WriteError, match="disk holding your data is full"):
+    with pytest.raises(WriteError, match="not saved: the disk is full"):
         install_pack(library, pack)
     assert state(data_dir) == before
 
