@@ -26,7 +26,7 @@ from reader_app.manifest import _DATE, _ID, ManifestError, load_manifest
 from reader_app.migrations import LATEST_VERSION, MIGRATIONS
 from reader_app.packs.format import LINE_CHARS, TEXT_CHARS, printable
 from reader_app.safe_paths import UnsafePathError, inside
-from reader_app.store import TagError, normalise_tag
+from reader_app.store import TagError, connect_read_only, normalise_tag
 
 MAX_PAGES = 1_000_000  # pages of one document: far beyond any real one
 MAX_EDITION = 10_000  # a pack's edition of a resource
@@ -420,7 +420,7 @@ def check_database(path: Path, *, data_dir: Path | None = None, known: Known | N
     folder), the files its rows name are resolved there, symlinks and all; ``known``
     defaults to the bundled collection's pillars and documents."""
     try:
-        db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        db = connect_read_only(Path(path))  # on a read-only or full disk too
     except sqlite3.Error as exc:
         raise DatabaseCheckError(f"it cannot be opened ({exc})") from None
     try:
