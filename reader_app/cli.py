@@ -146,8 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         words = list(sys.argv[1:] if argv is None else argv)
         # A link from exported notes (the desktop passes it as the only argument).
-        link = next((w for w in words if is_deep_link(w)), None)
-        words = [w for w in words if w != link]
+        at = _deep_link_at(words)
+        link = words.pop(at) if at is not None else None
         packs = _packs_to_open(words)  # a file manager's too
         args = build_parser().parse_args([w for w in words if w not in packs])
         app_paths = paths.resolve(args.data_dir)
@@ -185,6 +185,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _fail(f"internal error: {type(exc).__name__}: {exc} (set READER_APP_DEBUG=1 for details)")
         return EXIT_ERROR
+
+
+def _deep_link_at(words: list[str]) -> int | None:
+    """Where the deep link the words open is: the first word after the global options,
+    and only there, so a note's text that happens to be a link stays an argument."""
+    at = 0
+    while at < len(words) and words[at].startswith("--d"):  # --data-dir DIR, --data-dir=DIR
+        option, equals, _ = words[at].partition("=")
+        if not "--data-dir".startswith(option):
+            break
+        at += 1 if equals else 2
+    return at if at < len(words) and is_deep_link(words[at]) else None
 
 
 def _pack_path(word: str) -> Path | None:
