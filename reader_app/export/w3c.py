@@ -21,8 +21,9 @@ seen, not a reference to it. ``rr:quads`` and ``rr:citation`` are JSON literals
 
 Import: a file that breaks the model (not JSON, no annotation context, an annotation
 without a target source...) is refused whole, before anything is written; one
-annotation the model allows but the library cannot hold (an unknown document, a bad
-colour or tag, a note too long) is refused alone, with the reason.
+annotation the model allows but the library cannot hold (an unknown document, a page
+it does not have, a bad colour or tag, a note too long: what ``note add`` refuses) is
+refused alone, with the reason.
 """
 
 from __future__ import annotations
