@@ -16,7 +16,7 @@ files its resources under the app's four) and with what a pack needs besides::
     [[resources]]                     # as in collection.toml, plus edition (default 1)
     file = "files/<id>.pdf"
     sha256 = "…"
-    edition = 2
+    edition = 2                       # at most 1,000,000
 """
 
 from __future__ import annotations
