@@ -39,7 +39,7 @@ from reader_app.manifest import ManifestError
 from reader_app.packs.export import PackExportError
 from reader_app.packs.format import SUFFIX as PACK_SUFFIX
 from reader_app.packs.unzip import PackError
-from reader_app.search.errors import IndexBusyError
+from reader_app.search.errors import IndexBusyError, IndexWriteError
 from reader_app.search.results import Hit
 from reader_app.store import StoreError, TagError
 from reader_app.worker import WorkerError, run_isolated
@@ -59,6 +59,7 @@ USER_ERRORS = (
     FileNotFoundError,
     PermissionError,
     IndexBusyError,
+    IndexWriteError,
     AnnotationError,
     BackupError,
     ExportError,
@@ -364,6 +365,8 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
         for hit in results.hits
         if library.catalog.get(hit.resource_id) is not None
     ]
+    for notice in results.notices:
+        _fail(f"notice: {notice}")
     if args.json:
         print_json(
             {
@@ -371,6 +374,7 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
                 "total": results.total,
                 "suggestion": results.suggestion,
                 "hits": hits,
+                "notices": list(results.notices),
             }
         )
         return 0

@@ -21,7 +21,12 @@ from reader_app.catalog import Catalog, Resource
 from reader_app.facets import FACETS, Selection
 from reader_app.manifest import load_manifest
 from reader_app.paths import MANIFEST_NAME, AppPaths, bundled_dir
-from reader_app.search.errors import IndexBusyError, IndexDamagedError
+from reader_app.search.errors import (
+    BUSY_NOTICE,
+    IndexBusyError,
+    IndexDamagedError,
+    IndexWriteError,
+)
 from reader_app.search.results import SearchResults
 from reader_app.search.sources import NOTE, IndexSource
 from reader_app.store import Store
@@ -426,14 +431,22 @@ class Library:
         """Search, building or repairing the index first if it needs it."""
         selection = filters.to_selection() if isinstance(filters, Filters) else filters
         wanted = {facet: selection.values(facet) for facet in FACETS}
-        # If another process is indexing, search what is there so far.
-        with contextlib.suppress(IndexBusyError):
-            self.update_index()
+        # If another process is indexing, or the disk is full, search what is there so
+        # far, and say that it may not be everything.
+        notices: tuple[str, ...] = ()
         try:
-            return self.index.search(query, wanted, limit)
+            self.update_index()
+        except IndexBusyError:
+            notices = (BUSY_NOTICE,)
+        except IndexWriteError as exc:
+            notices = (f"{exc}; results may be incomplete",)
+        try:
+            results = self.index.search(query, wanted, limit)
         except IndexDamagedError:  # damage may only show when the index is read
             self.update_index(rebuild=True)
-            return self.index.search(query, wanted, limit)
+            results = self.index.search(query, wanted, limit)
+        results.notices = tuple(dict.fromkeys(notices + results.notices))
+        return results
 
 
 def _digest(data: Any) -> str:

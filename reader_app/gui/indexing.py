@@ -32,13 +32,13 @@ class IndexingThread(QThread):
         self._stop.set()
 
     def run(self) -> None:
-        from reader_app.search.errors import IndexBusyError
+        from reader_app.search.errors import IndexBusyError, IndexWriteError
         from reader_app.search.index import SearchIndex
 
         index = SearchIndex(self._index_dir)
         try:
             report = index.update(self._sources, self._on_progress, self._stop.is_set)
-        except IndexBusyError as exc:
+        except (IndexBusyError, IndexWriteError) as exc:
             self.failed.emit(str(exc))
             return
         finally:

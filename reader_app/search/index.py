@@ -9,6 +9,7 @@ sources; nothing in it is irreplaceable.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import json
 import os
@@ -35,7 +36,12 @@ from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
 from reader_app.search.analysis import STOPS, fold, pairs, stem_word, words
-from reader_app.search.errors import IndexBusyError, IndexDamagedError
+from reader_app.search.errors import (
+    BUSY_NOTICE,
+    IndexBusyError,
+    IndexDamagedError,
+    IndexWriteError,
+)
 from reader_app.search.query import ParsedQuery, clean, parse
 from reader_app.search.results import Hit, SearchResults
 from reader_app.search.snippets import make_matcher, snippet
@@ -59,6 +65,12 @@ COMMIT_EVERY = 5.0  # seconds: commit so searches see pages indexed so far
 BIG_UPDATE = 2000  # pages: from here on, workers write whole segments
 LOW_HITS = 3  # fewer hits than this and we look for a "did you mean"
 WORD_IN_QUERY = re.compile(r"\w+")
+# A writer keeps ``.writing-<pid>`` in the folder while it holds the lock, so a search in
+# another process can say its answer may be incomplete (Whoosh's lock cannot be asked
+# without taking it). Whoosh leaves names starting with a dot alone.
+WRITING = ".writing-"
+REBUILDING = ".rebuilding-"  # a rebuild beside the index, swapped in when whole
+REPLACED = ".replaced-"  # the index a rebuild replaced, deleted once it is swapped out
 
 
 @contextlib.contextmanager
@@ -149,8 +161,18 @@ class SearchIndex:
 
     def _problem(self) -> str:
         """Why the index cannot be used as it is, or '' if it can."""
-        if not self.folder.is_dir():
+        if self.folder.is_symlink():
+            return "a link, not a folder"  # never followed: reset removes the link
+        if not self.folder.exists():
             return "missing"
+        if not self.folder.is_dir():
+            return "not a folder"
+        try:
+            with os.scandir(self.folder) as entries:
+                if any(entry.is_symlink() for entry in entries):
+                    return "holds links"  # Whoosh would write through them
+        except OSError as exc:
+            return f"unreadable ({exc.strerror or exc})"
         if self._read_state() is None:
             return "from another version or incomplete"
         damage = ""
@@ -183,8 +205,8 @@ class SearchIndex:
         """Throw the index away and start an empty one."""
         self.close()
         self._in_step_with = None
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        _remove(self.folder)
+        self.folder.mkdir(parents=True)  # FileExistsError if something took its place
         windex.create_in(str(self.folder), make_schema())
         self._write_state({}, frozenset())
 
@@ -207,11 +229,31 @@ class SearchIndex:
         """
         sources = list(sources)
         signatures = frozenset((s.key, s.signature) for s in sources)
-        report = IndexReport()
         if not rebuild and signatures == self._in_step_with:
-            return report  # nothing changed since this object last checked
+            return IndexReport()  # nothing changed since this object last checked
         self._in_step_with = None
-        problem = "asked to" if rebuild else self._problem()
+        problem = self._problem()
+        try:
+            if rebuild and not problem:  # an index that works is kept until the new one is
+                return self._rebuild_beside(sources, progress, cancelled)
+            reason = "asked to" if rebuild else problem
+            return self._update(sources, signatures, reason, progress, cancelled)
+        except OSError as exc:
+            kept = "; the index is kept as it was" if rebuild and not problem else ""
+            raise IndexWriteError(
+                f"the search index in {self.folder} could not be "
+                f"{'rebuilt' if rebuild or problem else 'updated'}: {_why(exc)}{kept}"
+            ) from None
+
+    def _update(
+        self,
+        sources: list[IndexSource],
+        signatures: frozenset[tuple[str, str]],
+        problem: str,
+        progress: Progress | None,
+        cancelled: Callable[[], bool],
+    ) -> IndexReport:
+        report = IndexReport()
         if problem:
             report.rebuilt = problem
             self.reset()
@@ -232,6 +274,7 @@ class SearchIndex:
         except LockError:
             raise IndexBusyError("the search index is being updated by another process") from None
         try:
+            _mark_writing(self.folder)
             for key in stale:
                 run.writer.delete_by_term("source", key)
                 done.pop(key, None)
@@ -253,10 +296,54 @@ class SearchIndex:
             report.cancelled = cancelled()
             run.finish()
         except BaseException:
-            run.writer.cancel()
+            with contextlib.suppress(Exception):  # the first error is the one to report
+                run.writer.cancel()
             raise
+        finally:
+            _unmark_writing(self.folder)
         self.close()  # the next search opens a searcher that sees the changes
         if not report.failed and not report.cancelled:
+            self._in_step_with = signatures
+        return report
+
+    def _rebuild_beside(
+        self,
+        sources: list[IndexSource],
+        progress: Progress | None,
+        cancelled: Callable[[], bool],
+    ) -> IndexReport:
+        """Rebuild a working index in a folder beside it, holding its lock, and swap the
+        new one in when it is whole: one that fails (a full disk) or is cancelled leaves
+        the old index as it was, and searches use it meanwhile."""
+        lock = _Storage(str(self.folder)).lock("MAIN_WRITELOCK")  # the lock ix.writer() takes
+        if not lock.acquire(blocking=False):
+            raise IndexBusyError("the search index is being updated by another process")
+        _sweep_beside(self.folder)
+        staging = SearchIndex(
+            self.folder.with_name(f"{REBUILDING}{os.getpid()}-{uuid.uuid4().hex[:8]}"),
+            self.workers,
+        )
+        try:
+            _mark_writing(self.folder)
+            staging.reset()
+            signatures = frozenset((s.key, s.signature) for s in sources)
+            report = staging._update(sources, signatures, "", progress, cancelled)
+            report.rebuilt = "asked to"
+            staging.close()
+            if report.cancelled:
+                return report  # the old index stays; the finally clause clears the new
+            self.close()
+            replaced = self.folder.with_name(f"{REPLACED}{os.getpid()}-{uuid.uuid4().hex[:8]}")
+            os.rename(self.folder, replaced)
+            os.rename(staging.folder, self.folder)
+            shutil.rmtree(replaced, ignore_errors=True)
+        finally:
+            staging.close()
+            _remove_quietly(staging.folder)
+            _unmark_writing(self.folder)
+            lock.release()
+        self._common = None
+        if not report.failed:
             self._in_step_with = signatures
         return report
 
@@ -307,13 +394,16 @@ class SearchIndex:
         Raises IndexDamagedError if the index cannot be read.
         """
         damaged = ""
+        notices = (BUSY_NOTICE,) if self.written_elsewhere() else ()
         with _quiet_leaks():
             try:
                 self._get_searcher()  # first: reopening may bring new common terms
                 parsed = parse(text, self.common)
                 if parsed.is_empty:
-                    return SearchResults(query=text, total=0)
-                return self._search(text, parsed, filters, limit)
+                    return SearchResults(query=text, total=0, notices=notices)
+                results = self._search(text, parsed, filters, limit)
+                results.notices = notices
+                return results
             except Exception as exc:
                 damaged = f"{type(exc).__name__}: {exc}"
                 self.close()
@@ -321,6 +411,16 @@ class SearchIndex:
             if damaged:
                 gc.collect()
         raise IndexDamagedError(damaged)
+
+    def written_elsewhere(self) -> bool:
+        """Whether another live process is writing the index now."""
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return False
+        marked = [n[len(WRITING) :] for n in names if n.startswith(WRITING)]
+        pids = {int(pid) for pid in marked if pid.isdigit()} - {os.getpid()}
+        return any(_alive(pid) for pid in pids)
 
     def _search(
         self,
@@ -387,6 +487,65 @@ class SearchIndex:
         cleaned = clean(text)
         # Replace whole words whose folded form was corrected; keep everything else as typed.
         return WORD_IN_QUERY.sub(lambda m: replacements.get(fold(m.group()), m.group()), cleaned)
+
+
+def _why(exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "its folder is read-only"
+    return f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
+
+
+def _remove(path: Path) -> None:
+    """Delete the index folder, or a link or file in its place: a link is removed, never
+    followed (rmtree removes the links inside a folder, not what they point to)."""
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
+def _remove_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        _remove(path)
+
+
+def _mark_writing(folder: Path) -> None:
+    """Say this process writes the index (see WRITING); any other marker is stale, as
+    this process holds the lock."""
+    for name in os.listdir(folder):
+        if name.startswith(WRITING):
+            (folder / name).unlink(missing_ok=True)
+    (folder / f"{WRITING}{os.getpid()}").touch()
+
+
+def _unmark_writing(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        (folder / f"{WRITING}{os.getpid()}").unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would send Ctrl+C there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except (OSError, OverflowError):
+        return False
+    return True
+
+
+def _sweep_beside(folder: Path) -> None:
+    """Remove what rebuilds killed before they finished left beside the index."""
+    for prefix in (REBUILDING, REPLACED):
+        for path in folder.parent.glob(f"{prefix}*"):
+            pid = path.name[len(prefix) :].split("-")[0]
+            if not (pid.isdigit() and _alive(int(pid))) or int(pid) == os.getpid():
+                _remove_quietly(path)
 
 
 class _IndexRun:
