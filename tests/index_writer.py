@@ -38,22 +38,21 @@ def writing_elsewhere(folder: Path, sources: list[IndexSource]) -> Iterator[int]
     its pid. ``folder`` must hold a working index (it is rebuilt beside it)."""
     given = folder.parent / "sources.pickle"
     given.write_bytes(pickle.dumps(sources))
-    writer = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", _SCRIPT, str(folder), str(given)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         cwd=REPO,
-    )
-    try:
-        assert writer.stdout is not None and writer.stdin is not None
-        assert writer.stdout.readline().strip() == "writing"
-        yield writer.pid
-        writer.stdin.write("\n")
-        writer.stdin.flush()
-        assert writer.stdout.readline().strip() == "done"
-        assert writer.wait(timeout=60) == 0
-    finally:
-        if writer.poll() is None:
-            writer.kill()
-            writer.wait()
+    ) as writer:
+        try:
+            assert writer.stdout is not None and writer.stdin is not None
+            assert writer.stdout.readline().strip() == "writing"
+            yield writer.pid
+            writer.stdin.write("\n")
+            writer.stdin.flush()
+            assert writer.stdout.readline().strip() == "done"
+            assert writer.wait(timeout=60) == 0
+        finally:
+            if writer.poll() is None:
+                writer.kill()
