@@ -1,5 +1,5 @@
-"""Another Resource Reader writing the search index: a process of its own that rebuilds
-the index and pauses in the middle, holding the index's lock, until told to go on."""
+"""Another Resource Reader writing the search index: a process of its own that reindexes
+a resource and pauses in the middle, holding the index's lock, until told to go on."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from reader_app.search.sources import IndexSource
@@ -27,17 +28,21 @@ def progress(done, total):
         print("writing", flush=True)
         sys.stdin.readline()
 
-SearchIndex(Path(sys.argv[1]), workers=1).update(sources, progress, rebuild=True)
+SearchIndex(Path(sys.argv[1]), workers=1).update(sources, progress)
 print("done", flush=True)
 """
 
 
 @contextmanager
 def writing_elsewhere(folder: Path, sources: list[IndexSource]) -> Iterator[int]:
-    """While inside, another process holds ``folder``'s index lock, mid-rebuild; yields
-    its pid. ``folder`` must hold a working index (it is rebuilt beside it)."""
+    """While inside, another process holds ``folder``'s index lock, mid-update; yields
+    its pid. ``folder`` must hold a working index, in step with ``sources``: the other
+    process reindexes the first resource with pages, as if it had changed."""
+    first = next(i for i, s in enumerate(sources) if s.origin == "page" and s.pages)
+    changed = list(sources)
+    changed[first] = replace(sources[first], signature="changed elsewhere")
     given = folder.parent / "sources.pickle"
-    given.write_bytes(pickle.dumps(sources))
+    given.write_bytes(pickle.dumps(changed))
     with subprocess.Popen(
         [sys.executable, "-c", _SCRIPT, str(folder), str(given)],
         stdin=subprocess.PIPE,
