@@ -233,17 +233,22 @@ class SearchIndex:
             return IndexReport()  # nothing changed since this object last checked
         self._in_step_with = None
         problem = self._problem()
-        try:
-            if rebuild and not problem:  # an index that works is kept until the new one is
-                return self._rebuild_beside(sources, progress, cancelled)
-            reason = "asked to" if rebuild else problem
-            return self._update(sources, signatures, reason, progress, cancelled)
-        except OSError as exc:
-            kept = "; the index is kept as it was" if rebuild and not problem else ""
-            raise IndexWriteError(
-                f"the search index in {self.folder} could not be "
-                f"{'rebuilt' if rebuild or problem else 'updated'}: {_why(exc)}{kept}"
-            ) from None
+        # Whoosh leaves its files open when a write fails (a full disk): they close when
+        # the collector finds them, quietly, here or in the collection below.
+        with _quiet_leaks():
+            try:
+                if rebuild and not problem:  # a working index is kept until the new one is
+                    return self._rebuild_beside(sources, progress, cancelled)
+                reason = "asked to" if rebuild else problem
+                return self._update(sources, signatures, reason, progress, cancelled)
+            except OSError as exc:
+                kept = "; the index is kept as it was" if rebuild and not problem else ""
+                why = (
+                    f"the search index in {self.folder} could not be "
+                    f"{'rebuilt' if rebuild or problem else 'updated'}: {_why(exc)}{kept}"
+                )
+            gc.collect()  # out of the except clause, so the failed writer's frames can go
+        raise IndexWriteError(why)
 
     def _update(
         self,
