@@ -261,6 +261,7 @@ class SearchIndex:
         report = IndexReport()
         if problem:
             report.rebuilt = problem
+            _sweep_beside(self.folder)  # a rebuild beside it may have been killed
             self.reset()
         state = self._read_state() or {"docs": {}, "common": []}
         done: dict[str, str] = dict(state["docs"])
@@ -323,12 +324,12 @@ class SearchIndex:
         lock = _Storage(str(self.folder)).lock("MAIN_WRITELOCK")  # the lock ix.writer() takes
         if not lock.acquire(blocking=False):
             raise IndexBusyError("the search index is being updated by another process")
-        _sweep_beside(self.folder)
         staging = SearchIndex(
             self.folder.with_name(f"{REBUILDING}{os.getpid()}-{uuid.uuid4().hex[:8]}"),
             self.workers,
         )
         try:
+            _sweep_beside(self.folder)
             _mark_writing(self.folder)
             staging.reset()
             signatures = frozenset((s.key, s.signature) for s in sources)
@@ -340,7 +341,11 @@ class SearchIndex:
             self.close()
             replaced = self.folder.with_name(f"{REPLACED}{os.getpid()}-{uuid.uuid4().hex[:8]}")
             os.rename(self.folder, replaced)
-            os.rename(staging.folder, self.folder)
+            try:
+                os.rename(staging.folder, self.folder)
+            except OSError:
+                os.rename(replaced, self.folder)
+                raise
             shutil.rmtree(replaced, ignore_errors=True)
         finally:
             staging.close()

@@ -135,3 +135,28 @@ def test_a_disk_that_fills_keeps_the_index_and_searches_say_so(corpus, small_dis
         assert not [p for p in small_disk.iterdir() if p.name.startswith(".")]
     finally:
         library.close()
+
+
+PLANTED = {"alpha": "tablets", "beta": "zephyrbrook", "gamma": "rural", "delta": "lighthouse"}
+
+
+def test_a_cancelled_rebuild_keeps_the_old_index(library, tmp_path) -> None:
+    """Before: the old index was deleted first, and a cancel left part of a new one."""
+    library.update_index()
+    calls = iter(range(100))
+    report = library.update_index(rebuild=True, cancelled=lambda: next(calls) > 0)
+    assert report.cancelled
+    for rid, word in PLANTED.items():
+        assert rid in {h.resource_id for h in library.index.search(word).hits}, word
+    assert library.index.out_of_step(library.index_sources()) == ""
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_leftovers_of_a_killed_rebuild_are_swept(library, tmp_path) -> None:
+    library.update_index()
+    for name in (".rebuilding-999999999-0badc0de", ".replaced-999999999-0badc0de"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "MAIN_0123456789abcdef.seg").write_bytes(b"old")
+    library.update_index(rebuild=True)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert found(library, "tablets") == {("alpha", 2)}
