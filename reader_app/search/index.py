@@ -332,6 +332,10 @@ class SearchIndex:
             _sweep_beside(self.folder)
             _mark_writing(self.folder)
             staging.reset()
+            # Its generations go on from the old index's: a searcher open on that one
+            # (another SearchIndex, the window's) then sees it is out of date, and reopens.
+            generation = _open(self.folder).latest_generation() + 1
+            TOC(make_schema(), [], generation).write(_Storage(str(staging.folder)), "MAIN")
             signatures = frozenset((s.key, s.signature) for s in sources)
             report = staging._update(sources, signatures, "", progress, cancelled)
             report.rebuilt = "asked to"

@@ -5,14 +5,16 @@ refusal that keeps the old index whole."""
 import errno
 import os
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from search_corpus import open_library
+from search_corpus import open_library, with_resource, write_pdf
 
 from reader_app import cli
 from reader_app.search import index as search_index
 from reader_app.search.errors import IndexWriteError
+from reader_app.search.index import SearchIndex
 
 
 def found(library, query: str) -> set[tuple[str, int]]:
@@ -160,3 +162,18 @@ def test_leftovers_of_a_killed_rebuild_are_swept(library, tmp_path) -> None:
     library.update_index(rebuild=True)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
     assert found(library, "tablets") == {("alpha", 2)}
+
+
+def test_a_searcher_open_on_the_old_index_sees_the_rebuilt_one(library, corpus, tmp_path) -> None:
+    """A rebuild beside the index swaps folders under a searcher another index object
+    (the window's search panel) holds open: it must notice and reopen."""
+    library.update_index()
+    reader = SearchIndex(tmp_path / "index")
+    assert {h.resource_id for h in reader.search("tablets").hits} == {"alpha"}
+    write_pdf(corpus.root / "gamma.pdf", {1: "Gamma now speaks of quokkas."})
+    gamma = replace(corpus.catalog.get("gamma"), sha256="e" * 64, pages=1)
+    library.catalog = with_resource(corpus.catalog, gamma)
+    library.update_index(rebuild=True)
+    assert {h.resource_id for h in reader.search("quokkas").hits} == {"gamma"}
+    assert len(list((tmp_path / "index").glob("_MAIN_*.toc"))) == 1
+    reader.close()
