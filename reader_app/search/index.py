@@ -9,7 +9,6 @@ sources; nothing in it is irreplaceable.
 from __future__ import annotations
 
 import contextlib
-import errno
 import gc
 import json
 import os
@@ -42,6 +41,17 @@ from reader_app.search.errors import (
     IndexDamagedError,
     IndexWriteError,
 )
+from reader_app.search.index_folder import (
+    REBUILDING,
+    REPLACED,
+    mark_writing,
+    remove,
+    remove_quietly,
+    sweep_beside,
+    unmark_writing,
+    why_not_written,
+    written_elsewhere,
+)
 from reader_app.search.query import ParsedQuery, clean, parse
 from reader_app.search.results import Hit, SearchResults
 from reader_app.search.snippets import make_matcher, snippet
@@ -65,12 +75,6 @@ COMMIT_EVERY = 5.0  # seconds: commit so searches see pages indexed so far
 BIG_UPDATE = 2000  # pages: from here on, workers write whole segments
 LOW_HITS = 3  # fewer hits than this and we look for a "did you mean"
 WORD_IN_QUERY = re.compile(r"\w+")
-# A writer keeps ``.writing-<pid>`` in the folder while it holds the lock, so a search in
-# another process can say its answer may be incomplete (Whoosh's lock cannot be asked
-# without taking it). Whoosh leaves names starting with a dot alone.
-WRITING = ".writing-"
-REBUILDING = ".rebuilding-"  # a rebuild beside the index, swapped in when whole
-REPLACED = ".replaced-"  # the index a rebuild replaced, deleted once it is swapped out
 
 
 @contextlib.contextmanager
@@ -205,7 +209,7 @@ class SearchIndex:
         """Throw the index away and start an empty one."""
         self.close()
         self._in_step_with = None
-        _remove(self.folder)
+        remove(self.folder)
         self.folder.mkdir(parents=True)  # FileExistsError if something took its place
         windex.create_in(str(self.folder), make_schema())
         self._write_state({}, frozenset())
@@ -242,10 +246,11 @@ class SearchIndex:
                 reason = "asked to" if rebuild else problem
                 return self._update(sources, signatures, reason, progress, cancelled)
             except OSError as exc:
+                done = "rebuilt" if rebuild or problem else "updated"
                 kept = "; the index is kept as it was" if rebuild and not problem else ""
                 why = (
-                    f"the search index in {self.folder} could not be "
-                    f"{'rebuilt' if rebuild or problem else 'updated'}: {_why(exc)}{kept}"
+                    f"the search index in {self.folder} could not be {done}: "
+                    f"{why_not_written(exc)}{kept}"
                 )
             gc.collect()  # out of the except clause, so the failed writer's frames can go
         raise IndexWriteError(why)
@@ -261,7 +266,7 @@ class SearchIndex:
         report = IndexReport()
         if problem:
             report.rebuilt = problem
-            _sweep_beside(self.folder)  # a rebuild beside it may have been killed
+            sweep_beside(self.folder)  # a rebuild beside it may have been killed
             self.reset()
         state = self._read_state() or {"docs": {}, "common": []}
         done: dict[str, str] = dict(state["docs"])
@@ -280,7 +285,7 @@ class SearchIndex:
         except LockError:
             raise IndexBusyError("the search index is being updated by another process") from None
         try:
-            _mark_writing(self.folder)
+            mark_writing(self.folder)
             for key in stale:
                 run.writer.delete_by_term("source", key)
                 done.pop(key, None)
@@ -306,7 +311,7 @@ class SearchIndex:
                 run.writer.cancel()
             raise
         finally:
-            _unmark_writing(self.folder)
+            unmark_writing(self.folder)
         self.close()  # the next search opens a searcher that sees the changes
         if not report.failed and not report.cancelled:
             self._in_step_with = signatures
@@ -329,8 +334,8 @@ class SearchIndex:
             self.workers,
         )
         try:
-            _sweep_beside(self.folder)
-            _mark_writing(self.folder)
+            sweep_beside(self.folder)
+            mark_writing(self.folder)
             staging.reset()
             # Its generations go on from the old index's: a searcher open on that one
             # (another SearchIndex, the window's) then sees it is out of date, and reopens.
@@ -353,8 +358,8 @@ class SearchIndex:
             shutil.rmtree(replaced, ignore_errors=True)
         finally:
             staging.close()
-            _remove_quietly(staging.folder)
-            _unmark_writing(self.folder)
+            remove_quietly(staging.folder)
+            unmark_writing(self.folder)
             lock.release()
         self._common = None
         if not report.failed:
@@ -428,13 +433,7 @@ class SearchIndex:
 
     def written_elsewhere(self) -> bool:
         """Whether another live process is writing the index now."""
-        try:
-            names = os.listdir(self.folder)
-        except OSError:
-            return False
-        marked = [n[len(WRITING) :] for n in names if n.startswith(WRITING)]
-        pids = {int(pid) for pid in marked if pid.isdigit()} - {os.getpid()}
-        return any(_alive(pid) for pid in pids)
+        return written_elsewhere(self.folder)
 
     def _search(
         self,
@@ -501,65 +500,6 @@ class SearchIndex:
         cleaned = clean(text)
         # Replace whole words whose folded form was corrected; keep everything else as typed.
         return WORD_IN_QUERY.sub(lambda m: replacements.get(fold(m.group()), m.group()), cleaned)
-
-
-def _why(exc: OSError) -> str:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "the disk is full"
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return "its folder is read-only"
-    return f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
-
-
-def _remove(path: Path) -> None:
-    """Delete the index folder, or a link or file in its place: a link is removed, never
-    followed (rmtree removes the links inside a folder, not what they point to)."""
-    if path.is_symlink() or (path.exists() and not path.is_dir()):
-        path.unlink()
-    elif path.exists():
-        shutil.rmtree(path)
-
-
-def _remove_quietly(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        _remove(path)
-
-
-def _mark_writing(folder: Path) -> None:
-    """Say this process writes the index (see WRITING); any other marker is stale, as
-    this process holds the lock."""
-    for name in os.listdir(folder):
-        if name.startswith(WRITING):
-            (folder / name).unlink(missing_ok=True)
-    (folder / f"{WRITING}{os.getpid()}").touch()
-
-
-def _unmark_writing(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        (folder / f"{WRITING}{os.getpid()}").unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    if os.name == "nt":  # os.kill(pid, 0) would send Ctrl+C there
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except (OSError, OverflowError):
-        return False
-    return True
-
-
-def _sweep_beside(folder: Path) -> None:
-    """Remove what rebuilds killed before they finished left beside the index."""
-    for prefix in (REBUILDING, REPLACED):
-        for path in folder.parent.glob(f"{prefix}*"):
-            pid = path.name[len(prefix) :].split("-")[0]
-            if not (pid.isdigit() and _alive(int(pid))) or int(pid) == os.getpid():
-                _remove_quietly(path)
 
 
 class _IndexRun:
