@@ -42,7 +42,7 @@ from reader_app.mupdf_messages import route_messages_to_log
 from reader_app.packs.export import PackExportError
 from reader_app.packs.format import SUFFIX as PACK_SUFFIX
 from reader_app.packs.unzip import PackError
-from reader_app.search.errors import IndexBusyError
+from reader_app.search.errors import IndexBusyError, IndexWriteError
 from reader_app.search.results import Hit
 from reader_app.store import StoreError, TagError
 from reader_app.worker import WorkerError, run_isolated
@@ -62,6 +62,7 @@ USER_ERRORS = (
     FileNotFoundError,
     PermissionError,
     IndexBusyError,
+    IndexWriteError,
     AnnotationError,
     BackupError,
     ExportError,
@@ -150,8 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         words = list(sys.argv[1:] if argv is None else argv)
         # A link from exported notes (the desktop passes it as the only argument).
-        link = next((w for w in words if is_deep_link(w)), None)
-        words = [w for w in words if w != link]
+        at = _deep_link_at(words)
+        link = words.pop(at) if at is not None else None
         packs = _packs_to_open(words)  # a file manager's too
         args = build_parser().parse_args([w for w in words if w not in packs])
         app_paths = paths.resolve(args.data_dir)
@@ -192,6 +193,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_ERROR
         _fail(f"internal error: {type(exc).__name__}: {exc} (set READER_APP_DEBUG=1 for details)")
         return EXIT_ERROR
+
+
+def _deep_link_at(words: list[str]) -> int | None:
+    """Where the deep link the words open is: the first word after the global options,
+    and only there, so a note's text that happens to be a link stays an argument."""
+    at = 0
+    while at < len(words) and words[at].startswith("--d"):  # --data-dir DIR, --data-dir=DIR
+        option, equals, _ = words[at].partition("=")
+        if not "--data-dir".startswith(option):
+            break
+        at += 1 if equals else 2
+    return at if at < len(words) and is_deep_link(words[at]) else None
 
 
 def _pack_path(word: str) -> Path | None:
@@ -374,6 +387,8 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
         for hit in results.hits
         if library.catalog.get(hit.resource_id) is not None
     ]
+    for notice in results.notices:
+        _fail(f"notice: {notice}")
     if args.json:
         print_json(
             {
@@ -381,6 +396,7 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
                 "total": results.total,
                 "suggestion": results.suggestion,
                 "hits": hits,
+                "notices": list(results.notices),
             }
         )
         return 0

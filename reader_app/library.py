@@ -21,7 +21,12 @@ from reader_app.catalog import Catalog, Resource
 from reader_app.facets import FACETS, Selection
 from reader_app.manifest import load_manifest
 from reader_app.paths import MANIFEST_NAME, AppPaths, bundled_dir
-from reader_app.search.errors import IndexBusyError, IndexDamagedError
+from reader_app.search.errors import (
+    BUSY_NOTICE,
+    IndexBusyError,
+    IndexDamagedError,
+    IndexWriteError,
+)
 from reader_app.search.results import SearchResults
 from reader_app.search.sources import NOTE, IndexSource
 from reader_app.store import Store, StoreError, not_saved
@@ -456,19 +461,26 @@ class Library:
         wanted = {facet: selection.values(facet) for facet in FACETS}
         if self.read_only:
             return self._search_unwritable_index(query, wanted, limit)
-        # If another process is indexing, search what is there so far.
-        with contextlib.suppress(IndexBusyError):
-            try:
-                self.update_index()
-            except OSError as exc:
-                if not write_access.reason_of(exc):
-                    raise
-                return self._search_unwritable_index(query, wanted, limit)
+        # If another process is indexing, or the disk is full, search what is there so
+        # far, and say that it may not be everything.
+        notices: tuple[str, ...] = ()
         try:
-            return self.index.search(query, wanted, limit)
+            self.update_index()
+        except IndexBusyError:
+            notices = (BUSY_NOTICE,)
+        except (IndexWriteError, OSError) as exc:
+            if isinstance(exc, OSError) and not write_access.reason_of(exc):
+                raise
+            results = self._search_unwritable_index(query, wanted, limit)
+            results.notices = (f"{exc}; results may be incomplete", *results.notices)
+            return results
+        try:
+            results = self.index.search(query, wanted, limit)
         except IndexDamagedError:  # damage may only show when the index is read
             self.update_index(rebuild=True)
-            return self.index.search(query, wanted, limit)
+            results = self.index.search(query, wanted, limit)
+        results.notices = tuple(dict.fromkeys(notices + results.notices))
+        return results
 
     def _search_unwritable_index(
         self, query: str, wanted: dict[str, frozenset[str]], limit: int

@@ -239,7 +239,8 @@ def test_index_builds_then_has_nothing_to_do(capsys) -> None:
 
 def test_search_json_shape(capsys) -> None:
     result = run_json(capsys, "search", "digital poverty", "--limit", "5")
-    assert set(result) == {"query", "total", "suggestion", "hits"}
+    assert set(result) == {"query", "total", "suggestion", "hits", "notices"}
+    assert result["notices"] == []
     assert result["query"] == "digital poverty" and result["suggestion"] is None
     assert result["total"] >= len(result["hits"]) == 5
     top = result["hits"][0]

@@ -21,15 +21,15 @@ seen, not a reference to it. ``rr:quads`` and ``rr:citation`` are JSON literals
 
 Import: a file that breaks the model (not JSON, no annotation context, an annotation
 without a target source...) is refused whole, before anything is written; one
-annotation the model allows but the library cannot hold (an unknown document, a bad
-colour or tag, a note too long) is refused alone, with the reason.
+annotation the model allows but the library cannot hold (an unknown document, a page
+it does not have, a bad colour or tag, a note too long: what ``note add`` refuses) is
+refused alone, with the reason.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 import uuid
 from collections.abc import Iterator
@@ -43,6 +43,7 @@ from reader_app.annotations import (
     Annotation,
     AnnotationError,
     Annotations,
+    Box,
     check_color,
 )
 from reader_app.catalog import Resource
@@ -68,6 +69,12 @@ MAX_FILE = 50_000_000  # bytes read from one file
 MAX_ANNOTATIONS = 100_000  # in one file
 MAX_QUADS = 10_000  # boxes of one annotation
 MAX_KEY = 2_000  # characters of an annotation's id (kept as its origin)
+# A box's coordinates, in PDF points: a page is at most 14,400 units a side (PDF 1.7
+# annex C), so this leaves room for any scale without letting a number overflow.
+MAX_COORDINATE = 1_000_000
+# A page of another version of the document than the library's, whose page count it
+# does not know: re-anchoring moves it onto the current version's pages.
+MAX_OTHER_PAGE = 100_000
 
 MARKS = ("highlight", "underline")
 PLACED = ("highlight", "underline", "note")  # kinds drawn over their quote
@@ -420,11 +427,12 @@ def _time(value: Any) -> str:
         return ""
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        # OverflowError: a time at the calendar's edge, moved past it by its offset.
+        return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+    except (ValueError, OverflowError):
         return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def _own_id(key: str) -> str:
@@ -547,6 +555,7 @@ def _made(note: SharedNote, resource: Resource, doc_sha256: str) -> Annotation:
     # version, so the app places it by its quote (reanchor.py) when next opened.
     if note.exact and not quads and kind in PLACED and note.anchor != "orphaned":
         doc_sha256 = "" if doc_sha256 == resource.sha256 else doc_sha256
+    _check_place(kind, note.page, quads, resource, doc_sha256)
     annotation = Annotations.make(
         resource.id,
         doc_sha256,
@@ -571,6 +580,28 @@ def _made(note: SharedNote, resource: Resource, doc_sha256: str) -> Annotation:
     )
 
 
+def _check_place(
+    kind: str, page: int | None, quads: tuple[Box, ...], resource: Resource, doc_sha256: str
+) -> None:
+    """The checks ``note add`` makes: the page is one of the document's (of the version
+    the library has; of another, within MAX_OTHER_PAGE), a note on the whole document
+    has no boxes."""
+    if kind == "document-note":
+        if quads:
+            raise AnnotationError("a note on the whole document has no boxes (rr:quads)")
+        return
+    if page is None:
+        return  # Annotations.make says what is missing
+    current = doc_sha256 in ("", resource.sha256)
+    last = resource.pages if current else MAX_OTHER_PAGE
+    if not 1 <= page <= last:
+        raise AnnotationError(
+            f"{resource.id} has pages 1 to {resource.pages}, not {page}"
+            if current
+            else f"page {page} is beyond any document's ({MAX_OTHER_PAGE:,} at most)"
+        )
+
+
 def _kind(note: SharedNote) -> str:
     if note.page is None:
         return "document-note"
@@ -586,21 +617,30 @@ def _colour(name: str) -> str:
     return by_hex.get(name.strip().lower()) or check_color(name)
 
 
-def _quads(raw: Any) -> tuple[tuple[float, float, float, float], ...]:
+def _quads(raw: Any) -> tuple[Box, ...]:
+    """rr:quads as boxes (x0, y0, x1, y1), each of four numbers within MAX_COORDINATE,
+    its corners in order."""
     if raw is None:
         return ()
     if not isinstance(raw, list) or len(raw) > MAX_QUADS:
         raise AnnotationError(f"rr:quads is not a list of at most {MAX_QUADS:,} boxes")
     boxes = []
     for box in raw:
-        if not (
-            isinstance(box, list)
-            and len(box) == 4
-            and all(
-                isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-                for v in box
+        if not (isinstance(box, list) and len(box) == 4 and all(map(_coordinate, box))):
+            raise AnnotationError(
+                f"rr:quads holds a box that is not four numbers within ±{MAX_COORDINATE:,}"
             )
-        ):
-            raise AnnotationError("rr:quads holds a box that is not four numbers")
-        boxes.append(tuple(float(v) for v in box))
-    return tuple(boxes)  # type: ignore[return-value]
+        x0, y0, x1, y1 = (float(v) for v in box)
+        if x0 > x1 or y0 > y1:
+            raise AnnotationError("rr:quads holds a box whose corners are not in order")
+        boxes.append((x0, y0, x1, y1))
+    return tuple(boxes)
+
+
+def _coordinate(value: Any) -> bool:
+    # Compared before any conversion: float() of a huge JSON integer overflows.
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and -MAX_COORDINATE <= value <= MAX_COORDINATE
+    )

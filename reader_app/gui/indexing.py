@@ -42,7 +42,7 @@ class IndexingThread(QThread):
         self._stop.set()
 
     def run(self) -> None:
-        from reader_app.search.errors import IndexBusyError
+        from reader_app.search.errors import IndexBusyError, IndexWriteError
         from reader_app.search.index import IndexReport, SearchIndex
 
         if self._read_only:
@@ -52,7 +52,7 @@ class IndexingThread(QThread):
         index = SearchIndex(self._index_dir)
         try:
             report = index.update(self._sources, self._on_progress, self._stop.is_set)
-        except IndexBusyError as exc:
+        except (IndexBusyError, IndexWriteError) as exc:
             self.failed.emit(str(exc))
             return
         finally:

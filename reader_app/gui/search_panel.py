@@ -1,5 +1,6 @@
 """Search as you type: a debounced query runs off the GUI thread; stale answers are dropped.
-Results are grouped by resource, each page hit with its snippet and the matches in bold."""
+Results are grouped by resource, each page hit with its snippet and the matches in bold,
+under a notice when they may be incomplete (another process is writing the index)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QLabel,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -214,6 +216,16 @@ class ResultsView(QTreeWidget):
         self._catalog = catalog
         self.setItemDelegate(SnippetDelegate(self))
         self.itemActivated.connect(self.on_item_activated)
+        # Above the hits, in the viewport's top margin: why they may not be all there are.
+        self.notice = QLabel(
+            self,
+            objectName="search_notice",
+            accessibleName="Search notice",
+            textFormat=Qt.TextFormat.PlainText,
+            wordWrap=True,
+            visible=False,
+        )
+        self.notice.setContentsMargins(6, 3, 6, 3)
 
     def set_catalog(self, catalog: Catalog) -> None:
         """The library's documents changed: the next results are shown against these."""
@@ -221,6 +233,9 @@ class ResultsView(QTreeWidget):
 
     def show_results(self, results: SearchResults) -> None:
         self.clear()
+        self.notice.setText("\n".join(n[:1].upper() + n[1:] for n in results.notices))
+        self.notice.setVisible(bool(results.notices))
+        self._place_notice()
         for resource_id, hits in results.grouped():
             resource = self._catalog.get(resource_id)
             if resource is None:
@@ -243,6 +258,20 @@ class ResultsView(QTreeWidget):
         self.expandAll()
         if self.topLevelItemCount():
             self.setCurrentItem(self.topLevelItem(0))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_notice()
+
+    def _place_notice(self) -> None:
+        if self.notice.isHidden():
+            self.setViewportMargins(0, 0, 0, 0)
+            return
+        frame = self.frameWidth()
+        width = self.width() - 2 * frame
+        height = self.notice.heightForWidth(width)
+        self.notice.setGeometry(frame, frame, width, max(height, self.notice.sizeHint().height()))
+        self.setViewportMargins(0, self.notice.height(), 0, 0)
 
     def on_item_activated(self, item: QTreeWidgetItem, _column: int) -> None:
         resource_id, page = item.data(0, HIT_ROLE)

@@ -16,11 +16,12 @@ files its resources under the app's four) and with what a pack needs besides::
     [[resources]]                     # as in collection.toml, plus edition (default 1)
     file = "files/<id>.pdf"
     sha256 = "…"
-    edition = 2
+    edition = 2                       # at most 1,000,000
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
 from collections.abc import Collection as Ids
@@ -47,6 +48,13 @@ FILES = "files/"
 LINE_CHARS = 300  # a title, label or address; as long as an imported document's title
 TEXT_CHARS = 50_000  # a summary, description, alt text or transcript
 MESSAGE_CHARS = 500
+MAX_EDITION = 1_000_000  # above it an edition could pin a resource against every update
+MAX_MANIFEST_BYTES = 16 * 1024**2  # thousands of resources with long summaries fit
+# tomllib recurses once per nested array or inline table (100,000 of them: RecursionError)
+# and is quadratic in a dotted key's parts (4,000: 70 MB; 100,000: out of memory), so both
+# are bounded before it reads a byte, far beyond what a manifest needs (two levels).
+MAX_NESTING = 32
+MAX_KEY_PARTS = 32
 # Bidirectional overrides and isolates: they make printed text read other than it is.
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
@@ -73,15 +81,60 @@ def parse(data: bytes, pillar_ids: Ids[str], collection_ids: Ids[str]) -> PackMa
     """Read and check a pack's manifest; ``collection_ids`` are those the library has
     already. Raises PackError saying what is wrong and where."""
     file = Path(MANIFEST)
+    if len(data) > MAX_MANIFEST_BYTES:
+        raise PackError(f"{MANIFEST} is larger than {MAX_MANIFEST_BYTES // 1024**2} MiB")
     try:
-        raw = tomllib.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        too_deep = _too_deep(text)
+        if too_deep:
+            raise PackError(f"{MANIFEST} is not a pack manifest: {too_deep}")
+        raw = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PackError(f"{MANIFEST} is not valid TOML ({exc})") from None
+    except RecursionError:  # should the bounds above ever let one through
+        raise PackError(f"{MANIFEST} nests too deeply to read") from None
     try:
         return _clean(_parse(file, raw, set(pillar_ids), set(collection_ids)))
     except ManifestError as exc:
         # The message quotes the pack's own values: escape them before anyone prints it.
         raise PackError(printable(str(exc))) from None
+
+
+# What the nesting scan steps over (comments and strings, whose brackets and dots are
+# text) and what it counts; anything else is passed by.
+_TOML_TOKENS = re.compile(
+    r"""\#[^\n]*
+    | "{3}(?:[^"\\]|\\.|"(?!""))*"{3,5}
+    | '{3}(?:[^']|'(?!''))*'{3,5}
+    | "(?:[^"\\\n]|\\.)*"
+    | '[^'\n]*'
+    | (?P<mark>[\[\]{}.=,\n])""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def _too_deep(text: str) -> str:
+    """Why ``text`` nests deeper, or dots a key longer, than a manifest may; '' if not.
+    Counts outside strings and comments; dots are counted between separators, so a
+    key's parts are counted and a number's decimal point is not more than one."""
+    depth = parts = 0
+    for found in _TOML_TOKENS.finditer(text):
+        mark = found.group("mark")
+        if mark is None:
+            continue
+        if mark in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return f"arrays or tables nested more than {MAX_NESTING} deep"
+        elif mark in "]}":
+            depth -= 1
+        elif mark == ".":
+            parts += 1
+            if parts >= MAX_KEY_PARTS:
+                return f"a dotted key of more than {MAX_KEY_PARTS} parts"
+        else:
+            parts = 0
+    return ""
 
 
 def printable(text: str, limit: int = MESSAGE_CHARS) -> str:
@@ -169,6 +222,10 @@ def _parse(file: Path, raw: dict[str, Any], pillar_ids: set[str], known: set[str
     )
     files: set[str] = set()
     for r in resources:
+        if r.edition > MAX_EDITION:
+            raise ManifestError(
+                file, f"must be at most {MAX_EDITION:,}", f"resource '{r.id}'", "edition"
+            )
         name = PurePosixPath(r.file)
         if r.file in files:
             raise ManifestError(file, f"{r.file!r} is listed twice", f"resource '{r.id}'", "file")

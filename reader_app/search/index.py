@@ -35,7 +35,23 @@ from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
 from reader_app.search.analysis import STOPS, fold, pairs, stem_word, words
-from reader_app.search.errors import IndexBusyError, IndexDamagedError
+from reader_app.search.errors import (
+    BUSY_NOTICE,
+    IndexBusyError,
+    IndexDamagedError,
+    IndexWriteError,
+)
+from reader_app.search.index_folder import (
+    REBUILDING,
+    REPLACED,
+    mark_writing,
+    remove,
+    remove_quietly,
+    sweep_beside,
+    unmark_writing,
+    why_not_written,
+    written_elsewhere,
+)
 from reader_app.search.query import ParsedQuery, clean, parse
 from reader_app.search.results import Hit, SearchResults
 from reader_app.search.snippets import make_matcher, snippet
@@ -149,8 +165,18 @@ class SearchIndex:
 
     def _problem(self) -> str:
         """Why the index cannot be used as it is, or '' if it can."""
-        if not self.folder.is_dir():
+        if self.folder.is_symlink():
+            return "a link, not a folder"  # never followed: reset removes the link
+        if not self.folder.exists():
             return "missing"
+        if not self.folder.is_dir():
+            return "not a folder"
+        try:
+            with os.scandir(self.folder) as entries:
+                if any(entry.is_symlink() for entry in entries):
+                    return "holds links"  # Whoosh would write through them
+        except OSError as exc:
+            return f"unreadable ({exc.strerror or exc})"
         if self._read_state() is None:
             return "from another version or incomplete"
         damage = ""
@@ -183,8 +209,8 @@ class SearchIndex:
         """Throw the index away and start an empty one."""
         self.close()
         self._in_step_with = None
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        remove(self.folder)
+        self.folder.mkdir(parents=True)  # FileExistsError if something took its place
         windex.create_in(str(self.folder), make_schema())
         self._write_state({}, frozenset())
 
@@ -207,13 +233,40 @@ class SearchIndex:
         """
         sources = list(sources)
         signatures = frozenset((s.key, s.signature) for s in sources)
-        report = IndexReport()
         if not rebuild and signatures == self._in_step_with:
-            return report  # nothing changed since this object last checked
+            return IndexReport()  # nothing changed since this object last checked
         self._in_step_with = None
-        problem = "asked to" if rebuild else self._problem()
+        problem = self._problem()
+        # Whoosh leaves its files open when a write fails (a full disk): they close when
+        # the collector finds them, quietly, here or in the collection below.
+        with _quiet_leaks():
+            try:
+                if rebuild and not problem:  # a working index is kept until the new one is
+                    return self._rebuild_beside(sources, progress, cancelled)
+                reason = "asked to" if rebuild else problem
+                return self._update(sources, signatures, reason, progress, cancelled)
+            except OSError as exc:
+                done = "rebuilt" if rebuild or problem else "updated"
+                kept = "; the index is kept as it was" if rebuild and not problem else ""
+                why = (
+                    f"the search index in {self.folder} could not be {done}: "
+                    f"{why_not_written(exc)}{kept}"
+                )
+            gc.collect()  # out of the except clause, so the failed writer's frames can go
+        raise IndexWriteError(why)
+
+    def _update(
+        self,
+        sources: list[IndexSource],
+        signatures: frozenset[tuple[str, str]],
+        problem: str,
+        progress: Progress | None,
+        cancelled: Callable[[], bool],
+    ) -> IndexReport:
+        report = IndexReport()
         if problem:
             report.rebuilt = problem
+            sweep_beside(self.folder)  # a rebuild beside it may have been killed
             self.reset()
         state = self._read_state() or {"docs": {}, "common": []}
         done: dict[str, str] = dict(state["docs"])
@@ -232,6 +285,7 @@ class SearchIndex:
         except LockError:
             raise IndexBusyError("the search index is being updated by another process") from None
         try:
+            mark_writing(self.folder)
             for key in stale:
                 run.writer.delete_by_term("source", key)
                 done.pop(key, None)
@@ -253,10 +307,62 @@ class SearchIndex:
             report.cancelled = cancelled()
             run.finish()
         except BaseException:
-            run.writer.cancel()
+            with contextlib.suppress(Exception):  # the first error is the one to report
+                run.writer.cancel()
             raise
+        finally:
+            unmark_writing(self.folder)
         self.close()  # the next search opens a searcher that sees the changes
         if not report.failed and not report.cancelled:
+            self._in_step_with = signatures
+        return report
+
+    def _rebuild_beside(
+        self,
+        sources: list[IndexSource],
+        progress: Progress | None,
+        cancelled: Callable[[], bool],
+    ) -> IndexReport:
+        """Rebuild a working index in a folder beside it, holding its lock, and swap the
+        new one in when it is whole: one that fails (a full disk) or is cancelled leaves
+        the old index as it was, and searches use it meanwhile."""
+        lock = _Storage(str(self.folder)).lock("MAIN_WRITELOCK")  # the lock ix.writer() takes
+        if not lock.acquire(blocking=False):
+            raise IndexBusyError("the search index is being updated by another process")
+        staging = SearchIndex(
+            self.folder.with_name(f"{REBUILDING}{os.getpid()}-{uuid.uuid4().hex[:8]}"),
+            self.workers,
+        )
+        try:
+            sweep_beside(self.folder)
+            mark_writing(self.folder)
+            staging.reset()
+            # Its generations go on from the old index's: a searcher open on that one
+            # (another SearchIndex, the window's) then sees it is out of date, and reopens.
+            generation = _open(self.folder).latest_generation() + 1
+            TOC(make_schema(), [], generation).write(_Storage(str(staging.folder)), "MAIN")
+            signatures = frozenset((s.key, s.signature) for s in sources)
+            report = staging._update(sources, signatures, "", progress, cancelled)
+            report.rebuilt = "asked to"
+            staging.close()
+            if report.cancelled:
+                return report  # the old index stays; the finally clause clears the new
+            self.close()
+            replaced = self.folder.with_name(f"{REPLACED}{os.getpid()}-{uuid.uuid4().hex[:8]}")
+            os.rename(self.folder, replaced)
+            try:
+                os.rename(staging.folder, self.folder)
+            except OSError:
+                os.rename(replaced, self.folder)
+                raise
+            shutil.rmtree(replaced, ignore_errors=True)
+        finally:
+            staging.close()
+            remove_quietly(staging.folder)
+            unmark_writing(self.folder)
+            lock.release()
+        self._common = None
+        if not report.failed:
             self._in_step_with = signatures
         return report
 
@@ -307,13 +413,16 @@ class SearchIndex:
         Raises IndexDamagedError if the index cannot be read.
         """
         damaged = ""
+        notices = (BUSY_NOTICE,) if self.written_elsewhere() else ()
         with _quiet_leaks():
             try:
                 self._get_searcher()  # first: reopening may bring new common terms
                 parsed = parse(text, self.common)
                 if parsed.is_empty:
-                    return SearchResults(query=text, total=0)
-                return self._search(text, parsed, filters, limit)
+                    return SearchResults(query=text, total=0, notices=notices)
+                results = self._search(text, parsed, filters, limit)
+                results.notices = notices
+                return results
             except Exception as exc:
                 damaged = f"{type(exc).__name__}: {exc}"
                 self.close()
@@ -321,6 +430,10 @@ class SearchIndex:
             if damaged:
                 gc.collect()
         raise IndexDamagedError(damaged)
+
+    def written_elsewhere(self) -> bool:
+        """Whether another live process is writing the index now."""
+        return written_elsewhere(self.folder)
 
     def _search(
         self,

@@ -26,6 +26,7 @@ class SearchResults:
     total: int  # matching pages and notes, not only those returned
     hits: list[Hit] = field(default_factory=list)
     suggestion: str | None = None
+    notices: tuple[str, ...] = ()  # for the user: why the results may be incomplete
 
     def grouped(self) -> list[tuple[str, list[Hit]]]:
         """Hits grouped by resource, groups in order of their best hit."""
