@@ -24,12 +24,11 @@ from typing import Any
 from reader_app import annotations, catalog, importing, paths
 from reader_app.manifest import _DATE, _ID, ManifestError, load_manifest
 from reader_app.migrations import LATEST_VERSION, MIGRATIONS
-from reader_app.packs.format import LINE_CHARS, TEXT_CHARS, printable
+from reader_app.packs.format import LINE_CHARS, MAX_EDITION, TEXT_CHARS, printable
 from reader_app.safe_paths import UnsafePathError, inside
 from reader_app.store import TagError, connect_read_only, normalise_tag
 
 MAX_PAGES = 1_000_000  # pages of one document: far beyond any real one
-MAX_EDITION = 10_000  # a pack's edition of a resource
 MAX_ROWID = 2**63 - 1
 MAX_QUADS = 10_000  # boxes of one annotation (as export.w3c takes them in)
 MAX_KEY = 2_000  # characters of an annotation's origin (as export.w3c keeps it)

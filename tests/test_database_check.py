@@ -410,3 +410,14 @@ def test_a_title_an_older_version_wrote_keeps_its_document_listed(template, data
     assert code == 0, err
     assert rid in {item["id"] for item in json.loads(out)}
     check_database(data_dir / "library.sqlite3")  # and a backup of it can be restored
+
+
+def test_every_edition_a_pack_may_bring_is_one_a_restore_takes() -> None:
+    """A pack at the highest edition it may have must not make the library's own backup
+    unrestorable (write_archive verifies what it writes with this check)."""
+    from reader_app import database_check
+    from reader_app.packs import format as pack_format
+
+    rule = database_check.COLUMN_RULES["imported_resources"]["edition"]
+    assert rule(pack_format.MAX_EDITION) == ""
+    assert rule(pack_format.MAX_EDITION + 1) != ""
