@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reader_app.catalog import Collection, Resource
+from reader_app.inert_text import terminal_text
 from reader_app.manifest import (
     Entry,
     ManifestError,
@@ -140,10 +141,7 @@ def _too_deep(text: str) -> str:
 def printable(text: str, limit: int = MESSAGE_CHARS) -> str:
     """``text`` with every control character and bidirectional override written as an
     escape (so a terminal shows it rather than obeys it), cut to ``limit`` characters."""
-    shown = "".join(
-        c.encode("unicode_escape").decode("ascii") if _hidden(c) or c in _BREAKS else c
-        for c in text[: limit * 2]
-    )
+    shown = terminal_text(text[: limit * 2])
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
