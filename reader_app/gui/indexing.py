@@ -33,7 +33,7 @@ class IndexingThread(QThread):
         self._index_dir, self._sources = index_dir, sources
         # The library cannot be written (a full or read-only disk): nor can the index.
         self._read_only = read_only
-        self._rebuild = rebuild  # read-only: the folder's index failed a search
+        self._rebuild = rebuild  # a search found the folder's index damaged
         self._last = 0.0
         # A plain Python flag: the indexer asks it between every job, from this thread.
         self._stop = threading.Event()
@@ -51,7 +51,9 @@ class IndexingThread(QThread):
             return
         index = SearchIndex(self._index_dir)
         try:
-            report = index.update(self._sources, self._on_progress, self._stop.is_set)
+            report = index.update(
+                self._sources, self._on_progress, self._stop.is_set, rebuild=self._rebuild
+            )
         except (IndexBusyError, IndexWriteError) as exc:
             self.failed.emit(str(exc))
             return

@@ -912,10 +912,9 @@ class MainWindow(QMainWindow):
             self._index_again = True  # notes changed while indexing: once more after
             return
         if rebuild and not self._library.read_only:
+            # The rebuild itself runs in the thread (a full disk there is reported, and
+            # the old index kept); the searches' runner lets go of the damaged one.
             self.runner.shutdown()
-            from reader_app.search.index import SearchIndex
-
-            SearchIndex(self._library.index_dir).reset()
             self.runner = self._new_runner()
         self._indexing = IndexingThread(
             self._library.index_dir,
@@ -927,7 +926,7 @@ class MainWindow(QMainWindow):
         self._indexing.memory_index_ready.connect(self.runner.use_index)
         self._indexing.progress.connect(self.on_index_progress)
         self._indexing.report_ready.connect(self.on_index_finished)
-        self._indexing.failed.connect(self.on_index_finished)
+        self._indexing.failed.connect(self.on_index_failed)
         self._indexing.start()
 
     @property
@@ -958,6 +957,15 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.start_indexing)
         if self.search_field.text().strip():
             self.runner.set_query(self.search_field.text())  # results now include new pages
+
+    def on_index_failed(self, message: str) -> None:
+        """The index could not be written (a full disk, another process writing): say
+        why; searches answer from the index as it was, and nothing is retried in a loop."""
+        if self._indexing is not None:
+            self._indexing.wait()
+        self.progress.hide()
+        self._index_again = False
+        self.statusBar().showMessage(message[:1].upper() + message[1:])
 
     # State
 
