@@ -293,11 +293,14 @@ def cmd_show(library: Library, args: argparse.Namespace) -> int:
         transcript=resource.transcript,
         outline=[entry.__dict__ for entry in info.outline],
         last_page=library.store.last_page(resource.id),
+        notices=list(info.notices),
     )
     if args.json:
         print_json(data)
     else:
         _print_resource(resource, data)
+        for notice in info.notices:  # on stderr: what was cut or repaired in reading it
+            print(f"note: {terminal_text(notice)}", file=sys.stderr)
     return 0
 
 

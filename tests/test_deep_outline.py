@@ -34,8 +34,18 @@ def test_show_prints_a_deep_outline_and_exits_0(capfd, deep) -> None:
     [report] = json.loads(capfd.readouterr().out)
     assert main(["show", report["resource_id"]]) == 0
     out, err = capfd.readouterr()
-    assert err == ""
+    assert "note: " in err and "20,000 levels deep" in err  # says what was flattened
     contents = out.split("Contents:\n", 1)[1].splitlines()
     assert contents[0] == "  Level 0 (p. 1)"
     assert len(contents) == 20_000
     assert max(len(line) - len(line.lstrip()) for line in contents) == 2 * 64
+
+
+def test_show_json_carries_the_notices(capfd, deep) -> None:
+    assert main(["import", str(deep), "--pillar", "renew", "--json"]) == 0
+    [report] = json.loads(capfd.readouterr().out)
+    assert main(["show", report["resource_id"], "--json"]) == 0
+    out, err = capfd.readouterr()
+    shown = json.loads(out)
+    assert any("20,000 levels deep" in notice for notice in shown["notices"])
+    assert err == ""
