@@ -23,8 +23,10 @@ from reader_app import (
     cli_import,
     cli_notes,
     cli_pack,
+    database_guard,
     paths,
     single_instance,
+    startup,
 )
 from reader_app.annotations import AnnotationError, AnnotationFilter, Annotations
 from reader_app.backups import BackupError
@@ -39,6 +41,7 @@ from reader_app.manifest import ManifestError
 from reader_app.packs.export import PackExportError
 from reader_app.packs.format import SUFFIX as PACK_SUFFIX
 from reader_app.packs.unzip import PackError
+from reader_app.restore_journal import RestoreJournalError
 from reader_app.search.errors import IndexBusyError
 from reader_app.search.results import Hit
 from reader_app.store import StoreError, TagError
@@ -66,6 +69,7 @@ USER_ERRORS = (
     ImportRefused,
     PackError,
     PackExportError,
+    RestoreJournalError,
 )
 
 
@@ -155,6 +159,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_gui(app_paths, link, list(packs.values()))
         if link is not None:
             raise UsageError("a resource-reader: link opens the app; give no subcommand with it")
+        if args.command != "doctor":  # it reports an interrupted restore, and changes nothing
+            for notice in startup.prepare(app_paths):
+                _fail(f"notice: {notice}")
+        if args.command == "backup":
+            database_guard.check_before_open(app_paths)
         if args.command == "restore-backup":  # with the database closed
             return cmd_restore_backup(app_paths, args)
         if args.command == "backup":  # reads the database through its own connection
