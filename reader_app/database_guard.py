@@ -20,8 +20,11 @@ class UnusableDatabaseError(StoreError):
     """The database is empty, damaged, or missing beside a restore's leftovers; it was
     left as it is. ``backups`` are the daily backups that could replace it."""
 
-    def __init__(self, message: str, database: Path, found: list[backups.Backup]) -> None:
-        super().__init__(message)
+    def __init__(
+        self, problem: str, advice: str, database: Path, found: list[backups.Backup]
+    ) -> None:
+        super().__init__(f"{problem}; {advice}")
+        self.problem = problem
         self.database = database
         self.backups = found
 
@@ -33,7 +36,7 @@ def check_before_open(paths: AppPaths) -> None:
     problem = database_problem(paths)
     if problem:
         found = backups.backups_in(paths.data_dir / backups.FOLDER)
-        raise UnusableDatabaseError(f"{problem}; {backups_advice(paths, found)}", database, found)
+        raise UnusableDatabaseError(problem, backups_advice(paths, found), database, found)
 
 
 def database_problem(paths: AppPaths) -> str:
@@ -53,7 +56,7 @@ def database_problem(paths: AppPaths) -> str:
     except OSError:
         return ""  # not readable: opening it says why
     if size == 0:
-        return f"the database {database} is empty (0 bytes); it was left as it is"
+        return f"cannot open the database {database}: it is empty (0 bytes); it was left as it is"
     try:
         with database.open("rb") as stream:
             header = stream.read(len(SQLITE_HEADER))
@@ -61,7 +64,7 @@ def database_problem(paths: AppPaths) -> str:
         return ""
     if header != SQLITE_HEADER:
         return (
-            f"the database {database} is damaged (it is not an SQLite database); "
+            f"cannot open the database {database}: it is damaged (file is not a database); "
             "it was left as it is"
         )
     return damage(database)
@@ -78,7 +81,7 @@ def damage(database: Path) -> str:
     except sqlite3.OperationalError:
         return ""  # busy, locked or unreadable here: not damage; opening it says why
     except sqlite3.DatabaseError as exc:
-        return f"the database {database} is damaged ({exc}); it was left as it is"
+        return f"cannot open the database {database}: it is damaged ({exc}); it was left as it is"
     return ""
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 JOURNAL_NAME = "restore-journal.json"
-LOCK_NAME = ".restore.lock"
+LOCK_NAME = ".restore.lock"  # Windows only
 STAGING_PREFIX = ".restoring-"
 ASIDE_PREFIX = "before-restore-"  # a folder (restore), or a file's suffix (restore-backup)
 FAULT_ENV = "READER_APP_FAULT"
@@ -294,9 +294,17 @@ def refuse_if_pending(data_dir: Path) -> None:
 @contextlib.contextmanager
 def exclusive(data_dir: Path) -> Iterator[bool]:
     """Hold the data folder's restore lock if no other process does; yield whether held.
-    (A lock on a file of its own: the journal is replaced, so it cannot carry one.)"""
+    On POSIX the lock is on the folder itself (nothing is written); on Windows, on a
+    file of its own. (The journal is replaced, so it cannot carry one.)"""
     data_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(data_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        fcntl = None  # type: ignore[assignment]
+    if fcntl is None:
+        fd = os.open(data_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    else:
+        fd = os.open(data_dir, os.O_RDONLY)
     try:
         yield _lock(fd)
     finally:
@@ -310,7 +318,7 @@ def _lock(fd: int) -> bool:
         import msvcrt
 
         try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
         except OSError:
             return False
         return True
