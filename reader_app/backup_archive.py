@@ -518,7 +518,9 @@ def restore_archive(app_paths: AppPaths, path: Path, now: datetime | None = None
             checked = work / DATABASE
             manifest = _verify(path, checked)
             aside = _aside_folder(data_dir, now)
-            journal = restore_journal.begin(data_dir, "archive", path, aside, app_paths.index_dir)
+            journal = restore_journal.begin(
+                data_dir, "archive", path, aside, app_paths.index_dir, work
+            )
             staging = Path(journal.staging)
             try:
                 staging.mkdir()

@@ -73,6 +73,7 @@ class Journal:
     # What each staged file must be (name in the staging folder, size, SHA-256).
     expect: list[list[Any]] = field(default_factory=list)
     index_dir: str = ""  # derived data, removed once restored ("" to keep it)
+    work: str = ""  # the restore's folder in tmp/ (its checked copy), removed with staging
 
     @property
     def path(self) -> Path:
@@ -120,7 +121,12 @@ _STEPS = (STAGING, STAGED, ASIDE, DATABASE, FILES, DONE, ROLLING_BACK)
 
 
 def begin(
-    data_dir: Path, kind: str, source: Path, aside: Path, index_dir: Path | None = None
+    data_dir: Path,
+    kind: str,
+    source: Path,
+    aside: Path,
+    index_dir: Path | None = None,
+    work: Path | None = None,
 ) -> Journal:
     """Record a restore about to stage its data; the caller creates ``journal.staging``."""
     now = datetime.now(UTC)
@@ -133,6 +139,7 @@ def begin(
         aside=str(aside),
         started=now.isoformat(timespec="seconds"),
         index_dir=str(index_dir) if index_dir is not None else "",
+        work=str(work) if work is not None else "",
     )
     journal.record(STAGING)
     return journal
@@ -198,6 +205,8 @@ def roll_back(journal: Journal) -> None:
 def finish(journal: Journal) -> None:
     """Remove what is left of the staged data and the journal (the restore is over)."""
     shutil.rmtree(journal.staging, ignore_errors=True)
+    if journal.work:
+        shutil.rmtree(journal.work, ignore_errors=True)
     if journal.step == ROLLING_BACK and journal.kind == "archive":
         _remove_empty(Path(journal.aside))
     journal.path.unlink(missing_ok=True)
@@ -207,6 +216,8 @@ def finish(journal: Journal) -> None:
 def discard(journal: Journal) -> None:
     """A restore refused before it changed anything: forget it."""
     shutil.rmtree(journal.staging, ignore_errors=True)
+    if journal.work:
+        shutil.rmtree(journal.work, ignore_errors=True)
     journal.path.unlink(missing_ok=True)
     _fsync_folder(Path(journal.data_dir))
 
