@@ -244,10 +244,8 @@ class Doctor:
         found = database_guard.leftovers(self.where)
         worst = next((s for s in (FAIL, WARN) if any(f.status == s for f in found)), OK)
         if worst != OK:
-            shown = [f for f in found if f.status != OK]
-            raise Problem(
-                "; ".join(f.detail for f in shown), "; ".join(f.fix for f in shown), worst
-            )
+            fixes = [f.fix for f in found if f.status != OK]
+            raise Problem("; ".join(f.detail for f in found), "; ".join(fixes), worst)
         if found:
             return "; ".join(f"{f.detail} ({f.fix})" for f in found)
         return "none: no interrupted restore, no temporary copies"
