@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from reader_app import backups, paths, restore_journal, startup, work_folders
+from reader_app import backups, paths, restore_journal, work_folders
 from reader_app.annotations import Annotations
 from reader_app.doctor import FAIL, Doctor, Problem
 from reader_app.library import Library
@@ -133,22 +133,18 @@ def test_tmp_is_swept_at_start_of_what_is_old_not_of_what_is_fresh(tmp_path: Pat
     Library.open(app_paths, backup=False).close()
     assert not old.exists() and not partial.exists()
     assert fresh.exists()
-
-
-def test_tmp_is_not_swept_while_a_restore_is_under_way(tmp_path: Path) -> None:
-    app_paths = paths.resolve(tmp_path / "data")
-    app_paths.ensure()
-    old = app_paths.tmp_dir / "restore-old"
-    old.mkdir(parents=True)
-    long_ago = time.time() - 2 * work_folders.ABANDONED_AFTER
-    os.utime(old, (long_ago, long_ago))
-    with (
-        restore_journal.exclusive(app_paths.data_dir),  # another process restoring
-        pytest.raises(restore_journal.RestoreJournalError),
-    ):
-            restore_journal.journal_path(app_paths.data_dir).write_text("{}")
-            startup.prepare(app_paths)
+    old.mkdir()
+    (old / "library.sqlite3").write_bytes(b"a copy of user data")
+    for path in (old / "library.sqlite3", old):
+        os.utime(path, (long_ago, long_ago))
+    # Never while a restore is under way in another process (its copies are there too).
+    with restore_journal.exclusive(app_paths.data_dir) as held:
+        assert held
+        Library.open(app_paths, backup=False).close()
     assert old.exists()
+    Library.open(app_paths, backup=False).close()
+    assert not old.exists() and not partial.exists()
+    assert fresh.exists()
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")

@@ -123,7 +123,7 @@ def test_restore_killed_at_each_step_is_completed_or_undone_at_next_start(
     else:
         assert bodies == ARCHIVED
         assert files_of(app_paths) == FILES
-        assert "theme\": \"dark" in (app_paths.config_dir / "settings.json").read_text()
+        assert 'theme": "dark' in (app_paths.config_dir / "settings.json").read_text()
         assert ("has now been completed" in said) or ("had finished" in said), said
         [aside] = app_paths.data_dir.glob("before-restore-*")
         assert str(aside) in said

@@ -91,9 +91,7 @@ def test_with_no_backups_there_is_nothing_to_restore(qtbot, data_dir: Path) -> N
     assert "no daily backups" in dialog.message.text()
 
 
-def test_the_app_offers_the_backups_at_start_and_opens_the_restored_library(
-    qapp, emptied
-) -> None:
+def test_the_app_offers_the_backups_at_start_and_opens_the_restored_library(qapp, emptied) -> None:
     app_paths, made = emptied
     seen: dict[str, object] = {}
     deadline = time.monotonic() + DEADLINE
