@@ -263,7 +263,7 @@ def verify_archive(path: Path, work_dir: Path | None = None) -> ArchiveManifest:
     in a temporary copy in ``work_dir`` (the data folder's ``tmp/``; by default a hidden
     folder beside the archive), never in the system's temporary folder."""
     path = Path(path)
-    with work_folder(work_dir or path.parent, f".{path.name}.verify-") as work:
+    with work_folder(work_dir or path.parent, f".{path.name}.", ".verify.part") as work:
         return _verify(path, work / DATABASE)
 
 
@@ -287,7 +287,7 @@ def describe_archive(path: Path, work_dir: Path | None = None) -> ArchiveSummary
     notes, tags and imported documents in its database; raise ArchiveError as
     ``verify_archive`` does."""
     path = Path(path)
-    with work_folder(work_dir or path.parent, f".{path.name}.verify-") as work:
+    with work_folder(work_dir or path.parent, f".{path.name}.", ".verify.part") as work:
         database = work / DATABASE
         manifest = _verify(path, database)
         db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)

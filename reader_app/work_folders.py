@@ -15,10 +15,10 @@ ABANDONED_AFTER = 3600.0  # seconds untouched before a temporary item counts as 
 
 
 @contextlib.contextmanager
-def work_folder(tmp_dir: Path, prefix: str) -> Iterator[Path]:
+def work_folder(tmp_dir: Path, prefix: str, suffix: str = "") -> Iterator[Path]:
     """A new folder in ``tmp_dir`` (made if need be), removed when done."""
     tmp_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=tmp_dir, prefix=prefix) as work:
+    with tempfile.TemporaryDirectory(dir=tmp_dir, prefix=prefix, suffix=suffix) as work:
         yield Path(work)
 
 

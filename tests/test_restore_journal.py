@@ -219,3 +219,22 @@ def test_a_restore_is_refused_while_another_is_under_way(archived) -> None:
     assert "another restore is under way" in refused.stderr
     bodies, _ = listed_notes(app_paths.data_dir)
     assert bodies == NEWER
+
+
+def test_the_whole_doctor_passes_after_a_recovery(snapshotted) -> None:
+    app_paths, made = snapshotted
+    killed = cli(app_paths.data_dir, "restore-backup", made.name, fault="move-1")
+    assert killed.returncode == -signal.SIGKILL
+    before = cli(app_paths.data_dir, "doctor", "--json")  # reports, changes nothing
+    assert before.returncode == 1
+    checks = {c["check"]: c for c in json.loads(before.stdout)}
+    assert checks["restore leftovers"]["status"] == "fail"
+    assert checks["database"]["status"] == "fail"  # moved aside: no empty one made
+    assert not app_paths.database.exists()
+    bodies, said = listed_notes(app_paths.data_dir)
+    assert bodies == ARCHIVED and "completed" in said
+    after = cli(app_paths.data_dir, "doctor", "--json")
+    assert after.returncode == 0, after.stdout
+    checks = {c["check"]: c for c in json.loads(after.stdout)}
+    assert {c["status"] for c in checks.values()} <= {"ok", "warn"}
+    assert "never deletes it" in checks["restore leftovers"]["detail"]
