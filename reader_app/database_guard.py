@@ -112,11 +112,16 @@ def restore_leftovers(data_dir: Path) -> list[Path]:
         else []
     )
     for entry in sorted(data_dir.iterdir()):
-        if entry.name.startswith(restore_journal.STAGING_PREFIX) or (
-            restore_journal.ASIDE_PREFIX in entry.name
-        ):
+        if _staging(entry) or restore_journal.ASIDE_PREFIX in entry.name:
             found.append(entry)
     return found
+
+
+def _staging(entry: Path) -> bool:
+    """A restore's staging folder (or the staging file of versions before the journal)."""
+    return entry.name.startswith(restore_journal.STAGING_PREFIX) or entry.name.endswith(
+        ".restoring"
+    )
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,7 @@ def leftovers(paths: AppPaths) -> list[Leftover]:
         ))  # fmt: skip
     pending = journal_path.exists()
     for entry in sorted(data_dir.iterdir()) if data_dir.is_dir() else ():
-        if entry.name.startswith(restore_journal.STAGING_PREFIX) and not pending:
+        if _staging(entry) and not pending:
             found.append(Leftover(
                 entry, "warn",
                 f"{entry} holds the unpacked data of a restore that was cut short "

@@ -113,7 +113,8 @@ def read_journal(data_dir: Path) -> Journal | None:
         raise RestoreJournalError(
             f"the restore journal {path} cannot be read ({exc}); nothing was changed: the "
             f"data from before the restore is in the {ASIDE_PREFIX}* folder or file of "
-            f"{data_dir}, the restored data in its {STAGING_PREFIX}* folder"
+            f"{data_dir}, the restored data in its {STAGING_PREFIX}* folder; once you have "
+            f"put them where you want them, move {path.name} out of the data folder"
         ) from None
 
 
@@ -210,7 +211,14 @@ def finish(journal: Journal) -> None:
     if journal.step == ROLLING_BACK and journal.kind == "archive":
         _remove_empty(Path(journal.aside))
     journal.path.unlink(missing_ok=True)
+    _remove_half_written(Path(journal.data_dir))
     _fsync_folder(Path(journal.data_dir))
+
+
+def _remove_half_written(data_dir: Path) -> None:
+    """Journal copies a kill left half-written (the journal itself is replaced whole)."""
+    for part in data_dir.glob(f".{JOURNAL_NAME}.*.part"):
+        part.unlink(missing_ok=True)
 
 
 def discard(journal: Journal) -> None:
@@ -219,6 +227,7 @@ def discard(journal: Journal) -> None:
     if journal.work:
         shutil.rmtree(journal.work, ignore_errors=True)
     journal.path.unlink(missing_ok=True)
+    _remove_half_written(Path(journal.data_dir))
     _fsync_folder(Path(journal.data_dir))
 
 
@@ -260,31 +269,44 @@ def recover(data_dir: Path) -> str | None:
         journal = read_journal(data_dir)
         if journal is None:
             return None
-        what = journal.describe()
-        if journal.step == STAGING:
-            discard(journal)
-            return (
-                f"a restore from {what} was interrupted before it changed anything; "
-                "it was abandoned and your library is as it was"
-            )
-        if journal.step == DONE:
-            finish(journal)
-            return f"the restore from {what} had finished; {_kept(journal)}"
-        if journal.step == ROLLING_BACK:
-            why = "it was being undone"
-        else:
-            why = staged_whole(journal)
-            if not why:
-                carry_out(journal)
-                return (
-                    f"a restore from {what} was interrupted; it has now been completed: "
-                    f"the library holds the restored data, and {_kept(journal)}"
-                )
-        roll_back(journal)
+        try:
+            return _recover(journal)
+        except (OSError, RestoreJournalError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise RestoreJournalError(
+                f"a restore from {journal.describe()} was interrupted and cannot be finished "
+                f"or undone now ({why}); nothing is lost: the data from "
+                f"before it is in {journal.aside}, the restored data in {journal.staging}; "
+                "the next start tries again"
+            ) from None
+
+
+def _recover(journal: Journal) -> str:
+    what = journal.describe()
+    if journal.step == STAGING:
+        discard(journal)
         return (
-            f"a restore from {what} was interrupted and has been rolled back ({why}): "
-            "your library is as it was before the restore"
+            f"a restore from {what} was interrupted before it changed anything; "
+            "it was abandoned and your library is as it was"
         )
+    if journal.step == DONE:
+        finish(journal)
+        return f"the restore from {what} had finished; {_kept(journal)}"
+    if journal.step == ROLLING_BACK:
+        why = "it was being undone"
+    else:
+        why = staged_whole(journal)
+        if not why:
+            carry_out(journal)
+            return (
+                f"a restore from {what} was interrupted; it has now been completed: "
+                f"the library holds the restored data, and {_kept(journal)}"
+            )
+    roll_back(journal)
+    return (
+        f"a restore from {what} was interrupted and has been rolled back ({why}): "
+        "your library is as it was before the restore"
+    )
 
 
 def _kept(journal: Journal) -> str:
@@ -353,6 +375,9 @@ def _move(source: Path, target: Path) -> None:
     whole and only ``source`` may be left to remove."""
     if _exists(target):
         if _exists(source):
+            if os.lstat(source).st_dev == os.lstat(target.parent).st_dev:
+                # A rename is atomic: something else was put there since.
+                raise RestoreJournalError(f"cannot restore: {target} is in the way")
             _remove(source)  # a copy across file systems, whole; its original is left
         return
     if not _exists(source):
