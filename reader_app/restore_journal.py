@@ -211,11 +211,11 @@ def finish(journal: Journal) -> None:
     if journal.step == ROLLING_BACK and journal.kind == "archive":
         _remove_empty(Path(journal.aside))
     journal.path.unlink(missing_ok=True)
-    _remove_half_written(Path(journal.data_dir))
+    remove_half_written(Path(journal.data_dir))
     _fsync_folder(Path(journal.data_dir))
 
 
-def _remove_half_written(data_dir: Path) -> None:
+def remove_half_written(data_dir: Path) -> None:
     """Journal copies a kill left half-written (the journal itself is replaced whole)."""
     for part in data_dir.glob(f".{JOURNAL_NAME}.*.part"):
         part.unlink(missing_ok=True)
@@ -227,7 +227,7 @@ def discard(journal: Journal) -> None:
     if journal.work:
         shutil.rmtree(journal.work, ignore_errors=True)
     journal.path.unlink(missing_ok=True)
-    _remove_half_written(Path(journal.data_dir))
+    remove_half_written(Path(journal.data_dir))
     _fsync_folder(Path(journal.data_dir))
 
 

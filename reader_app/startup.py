@@ -21,4 +21,5 @@ def prepare(paths: AppPaths) -> list[str]:
             # Never while a restore is under way (its copies are in tmp/ too).
             if held and not restore_journal.journal_path(paths.data_dir).exists():
                 work_folders.sweep(paths.tmp_dir, paths.data_dir / backups.FOLDER)
+                restore_journal.remove_half_written(paths.data_dir)
     return notices

@@ -16,10 +16,25 @@ ABANDONED_AFTER = 3600.0  # seconds untouched before a temporary item counts as 
 
 @contextlib.contextmanager
 def work_folder(tmp_dir: Path, prefix: str, suffix: str = "") -> Iterator[Path]:
-    """A new folder in ``tmp_dir`` (made if need be), removed when done."""
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=tmp_dir, prefix=prefix, suffix=suffix) as work:
-        yield Path(work)
+    """A new folder in ``tmp_dir`` (made if need be), removed when done, and ``tmp_dir``
+    too if it was made for it and nothing else is in it (a refused archive leaves the
+    data folder as it was)."""
+    made = not tmp_dir.is_dir()
+    for attempt in range(3):
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            work = Path(tempfile.mkdtemp(dir=tmp_dir, prefix=prefix, suffix=suffix))
+            break
+        except FileNotFoundError:  # another process removed tmp_dir just now
+            if attempt == 2:
+                raise
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if made:
+            with contextlib.suppress(OSError):
+                tmp_dir.rmdir()  # only if empty
 
 
 def sweep(tmp_dir: Path, backup_dir: Path, now: float | None = None) -> list[Path]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -238,3 +239,33 @@ def test_the_whole_doctor_passes_after_a_recovery(snapshotted) -> None:
     checks = {c["check"]: c for c in json.loads(after.stdout)}
     assert {c["status"] for c in checks.values()} <= {"ok", "warn"}
     assert "never deletes it" in checks["restore leftovers"]["detail"]
+
+
+STRACE = shutil.which("strace")
+
+
+@pytest.mark.skipif(STRACE is None, reason="needs strace")
+@pytest.mark.parametrize("rename", [2, 3, 5, 8, 11])
+def test_restore_killed_at_a_rename_by_strace_never_leaves_an_empty_library(
+    archived, rename: int
+) -> None:
+    """Independent of the fault hook: strace kills `restore` at its N-th rename (the
+    journal's own included), as the issue's attack did."""
+    app_paths, archive = archived
+    renames = "rename,renameat,renameat2"
+    killed = subprocess.run(
+        [STRACE, "-f", "-o", os.devnull, "-e", f"trace={renames}",
+         "-e", f"inject={renames}:signal=KILL:when={rename}",
+         sys.executable, "-m", "reader_app", "--data-dir", str(app_paths.data_dir),
+         "restore", str(archive)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert killed.returncode != 0, killed.stderr
+    bodies, said = listed_notes(app_paths.data_dir)
+    assert bodies in (ARCHIVED, NEWER), said
+    assert files_of(app_paths) == (
+        FILES if bodies == ARCHIVED else {**FILES, "cd.png": b"changed since"}
+    )
+    if bodies == ARCHIVED:
+        assert "completed" in said
+    assert_clean(app_paths)
