@@ -594,8 +594,8 @@ def _swap(
     incoming = [(staging / DATABASE, database), (staging / FILES, app_paths.data_dir / FILES)]
     incoming += [(staging / CONFIG / c, app_paths.config_dir / c) for c in CONFIG_FILES]
     incoming = [(source, target) for source, target in incoming if source.exists()]
-    restore_journal.staged(journal, outgoing, incoming, expect)
     try:
+        restore_journal.staged(journal, outgoing, incoming, expect)
         restore_journal.carry_out(journal)
     except (OSError, restore_journal.RestoreJournalError) as exc:
         try:

@@ -130,8 +130,8 @@ def restore(database: Path, backup: Path, now: datetime | None = None) -> Path |
             for suffix in ("", "-wal", "-shm")
             if kept is not None and database.with_name(database.name + suffix).exists()
         ]
-        restore_journal.staged(journal, aside, [(incoming, database)], expect)
         try:
+            restore_journal.staged(journal, aside, [(incoming, database)], expect)
             restore_journal.carry_out(journal)
         except (OSError, restore_journal.RestoreJournalError) as exc:
             try:
