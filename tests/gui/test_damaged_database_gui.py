@@ -4,6 +4,10 @@ puts it in place through the core and opens the library."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +16,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from reader_app import backups, database_guard, paths
+from reader_app import backups, database_guard, paths, restore_journal
 from reader_app.annotations import Annotations
 from reader_app.gui.app import run
 from reader_app.gui.damaged_database import DamagedDatabaseDialog
@@ -20,7 +24,7 @@ from reader_app.gui.main_window import MainWindow
 from reader_app.library import Library
 from reader_app.store import Store
 
-DEADLINE = 30.0
+DEADLINE = 10.0
 
 
 @pytest.fixture
@@ -96,12 +100,19 @@ def test_the_app_offers_the_backups_at_start_and_opens_the_restored_library(qapp
     seen: dict[str, object] = {}
     deadline = time.monotonic() + DEADLINE
 
+    def close_all() -> None:
+        for window in QApplication.topLevelWidgets():
+            if isinstance(window, MainWindow) and window.isVisible():
+                window.close()
+
     def answer_dialog() -> None:
         dialogs = [w for w in QApplication.topLevelWidgets()
                    if isinstance(w, DamagedDatabaseDialog) and w.isVisible()]  # fmt: skip
         if not dialogs:
             if time.monotonic() < deadline:
                 QTimer.singleShot(20, answer_dialog)
+            else:  # no dialog came: fail, do not hang
+                close_all()
             return
         dialog = dialogs[0]
         seen["rows"] = dialog.model.stringList()
@@ -119,8 +130,7 @@ def test_the_app_offers_the_backups_at_start_and_opens_the_restored_library(qapp
             if time.monotonic() < deadline:
                 QTimer.singleShot(20, close_window)
             else:
-                for window in windows:
-                    window.close()
+                close_all()
             return
         seen["notice"] = notices[0].text()
         notices[0].close()
@@ -131,3 +141,38 @@ def test_the_app_offers_the_backups_at_start_and_opens_the_restored_library(qapp
     assert [r.split()[0] for r in seen["rows"]] == [made[1].name, made[0].name]
     assert made[1].name in str(seen["notice"])
     assert notes_in(app_paths) == {"older note", "newer note"}
+
+
+def test_the_app_completes_an_interrupted_restore_and_says_so(qapp, emptied, tmp_path) -> None:
+    app_paths, made = emptied
+    made[1].path.replace(app_paths.database)  # a library again, then a restore killed
+    env = {**os.environ, restore_journal.FAULT_ENV: "move-1"}
+    killed = subprocess.run(
+        [sys.executable, "-m", "reader_app", "--data-dir", str(app_paths.data_dir),
+         "restore-backup", made[0].name],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert not app_paths.database.exists()  # moved aside, the backup not yet in
+    seen: dict[str, str] = {}
+    deadline = time.monotonic() + DEADLINE
+
+    def read_notice() -> None:
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, MainWindow) and w.isVisible()]  # fmt: skip
+        notices = [w for w in QApplication.allWidgets()
+                   if isinstance(w, QMessageBox) and w.isVisible()]  # fmt: skip
+        if (not windows or not notices) and time.monotonic() < deadline:
+            QTimer.singleShot(20, read_notice)
+            return
+        if notices:
+            seen["notice"] = notices[0].text()
+            notices[0].close()
+        for window in windows:
+            window.close()
+
+    QTimer.singleShot(0, read_notice)
+    assert run(app_paths) == 0
+    assert "has now been completed" in seen["notice"] and made[0].name in seen["notice"]
+    assert "before-restore-" in seen["notice"]
+    assert notes_in(app_paths) == {"older note"}
