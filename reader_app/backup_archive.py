@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from reader_app import __version__
+from reader_app import __version__, restore_journal
 from reader_app.archive_reader import (
     BACKUP_LIMITS,
     ArchiveRefused,
@@ -49,6 +49,8 @@ from reader_app.backups import BackupError, _checked_copy, integrity
 from reader_app.database_check import DatabaseCheckError, check_database
 from reader_app.migrations import LATEST_VERSION
 from reader_app.paths import AppPaths
+from reader_app.restore_journal import fault_point
+from reader_app.work_folders import work_folder
 
 FORMAT = "resource-reader-backup"
 VERSION = 1
@@ -169,23 +171,35 @@ def write_archive(app_paths: AppPaths, out: Path, now: datetime | None = None) -
         )
     sources = _sources(app_paths)  # listed first: nothing written below is picked up
     out.parent.mkdir(parents=True, exist_ok=True)
+    # Every temporary file goes beside ``out`` (not in the system's temporary folder, and
+    # not on the data disk, which may be full), named ``.<out>.<random>.part``; a kill
+    # leaves them there, recognisable by that name, for the user to delete.
     fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
     temporary = Path(name)
+    fd_copy, copy_name = tempfile.mkstemp(
+        dir=out.parent, prefix=f".{out.name}.", suffix=".sqlite3.part"
+    )
+    os.close(fd_copy)
+    database_copy = Path(copy_name)
     try:
         with (
             os.fdopen(fd, "wb") as stream,
-            tempfile.TemporaryDirectory(prefix="reader-app-backup-") as work,
-            _checked_copy(app_paths.database, Path(work) / DATABASE, "cannot back up") as copy,
+            _checked_copy(app_paths.database, database_copy, "cannot back up") as copy,
         ):
+            fault_point("backup-copied")
             _write_zip(stream, [(DATABASE, copy), *sources], _schema_version(copy), now)
             stream.flush()
             os.fsync(stream.fileno())
-        manifest = verify_archive(temporary)  # a backup that cannot be restored gets no name
+        # A backup that cannot be restored gets no name.
+        manifest = verify_archive(temporary, work_dir=out.parent)
         os.replace(temporary, out)
         _fsync_folder(out.parent)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    finally:
+        for leftover in (database_copy, database_copy.with_name(database_copy.name + "-journal")):
+            leftover.unlink(missing_ok=True)
     return ArchiveReport(out, manifest)
 
 
@@ -260,11 +274,14 @@ def _fsync_folder(folder: Path) -> None:
 # Verifying
 
 
-def verify_archive(path: Path) -> ArchiveManifest:
+def verify_archive(path: Path, work_dir: Path | None = None) -> ArchiveManifest:
     """Check an archive completely without changing anything; raise ArchiveError if any
-    part of it is missing, extra, unsafe, damaged or unreadable."""
-    with tempfile.TemporaryDirectory(prefix="reader-app-verify-") as work:
-        return _verify(Path(path), Path(work) / DATABASE)
+    part of it is missing, extra, unsafe, damaged or unreadable. Its database is checked
+    in a temporary copy in ``work_dir`` (the data folder's ``tmp/``; by default a hidden
+    folder beside the archive), never in the system's temporary folder."""
+    path = Path(path)
+    with work_folder(work_dir or path.parent, f".{path.name}.", ".verify.part") as work:
+        return _verify(path, work / DATABASE)
 
 
 @dataclass(frozen=True)
@@ -282,12 +299,13 @@ class ArchiveSummary:
         return self.path.stat().st_size
 
 
-def describe_archive(path: Path) -> ArchiveSummary:
-    """Verify an archive completely (as ``verify_archive``) and count the notes, tags and
-    imported documents in its database; raise ArchiveError as ``verify_archive`` does."""
+def describe_archive(path: Path, work_dir: Path | None = None) -> ArchiveSummary:
+    """Verify an archive completely (as ``verify_archive``, in ``work_dir``) and count the
+    notes, tags and imported documents in its database; raise ArchiveError as
+    ``verify_archive`` does."""
     path = Path(path)
-    with tempfile.TemporaryDirectory(prefix="reader-app-verify-") as work:
-        database = Path(work) / DATABASE
+    with work_folder(work_dir or path.parent, f".{path.name}.", ".verify.part") as work:
+        database = work / DATABASE
         manifest = _verify(path, database)
         db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
         try:
@@ -495,22 +513,40 @@ def restore_archive(app_paths: AppPaths, path: Path, now: datetime | None = None
     verified first; if it fails nothing is touched. The current database (with its WAL
     and SHM files), imported files and config files are moved into
     ``data_dir/before-restore-<time>`` and never deleted; the search index is removed so
-    that it is rebuilt from the restored data.
+    that it is rebuilt from the restored data. Every step is recorded in the restore
+    journal, so a restore cut short is completed or undone on the next start.
     """
     now = now or datetime.now(UTC)
     path = Path(path)
-    with tempfile.TemporaryDirectory(prefix="reader-app-restore-") as work:
-        checked = Path(work) / DATABASE
-        manifest = _verify(path, checked)
-        app_paths.data_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=app_paths.data_dir, prefix=".restoring-"))
-        try:
-            _stage(path, manifest, checked, staging)
-            aside = _aside_folder(app_paths.data_dir, now)
-            moved = _swap(app_paths, staging, aside)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    shutil.rmtree(app_paths.index_dir, ignore_errors=True)  # derived: rebuilt on next use
+    data_dir = app_paths.data_dir
+    with restore_journal.exclusive(data_dir) as held:
+        if not held:
+            raise ArchiveError(
+                "another restore is under way in this data folder; nothing was changed"
+            )
+        restore_journal.refuse_if_pending(data_dir)
+        with work_folder(app_paths.tmp_dir, "restore-") as work:
+            checked = work / DATABASE
+            manifest = _verify(path, checked)
+            aside = _aside_folder(data_dir, now)
+            journal = restore_journal.begin(
+                data_dir, "archive", path, aside, app_paths.index_dir, work
+            )
+            staging = Path(journal.staging)
+            try:
+                staging.mkdir()
+                _stage(path, manifest, checked, staging)
+                expect = [
+                    (m.name, m.size, m.sha256) for m in manifest.members if m.name != DATABASE
+                ]
+                database = staging / DATABASE
+                expect.append(
+                    (DATABASE, database.stat().st_size, restore_journal.sha256_of(database))
+                )
+            except BaseException:
+                restore_journal.discard(journal)
+                raise
+        moved = _swap(app_paths, journal, expect)
     return RestoreReport(path, manifest, aside, moved)
 
 
@@ -550,39 +586,36 @@ def _aside_folder(data_dir: Path, now: datetime) -> Path:
     return candidate
 
 
-def _swap(app_paths: AppPaths, staging: Path, aside: Path) -> list[str]:
-    """Move the current data into ``aside`` and the staged data into place. If any move
-    fails, the moves done so far are undone and ArchiveError is raised."""
+def _swap(
+    app_paths: AppPaths, journal: restore_journal.Journal, expect: list[tuple[str, int, str]]
+) -> list[str]:
+    """Move the current data into the journal's aside folder and the staged data into
+    place, each rename recorded. If a rename fails, those done are undone and
+    ArchiveError is raised; return the names moved aside."""
+    staging, aside = Path(journal.staging), Path(journal.aside)
     database = app_paths.database
     current = [database.with_name(database.name + s) for s in ("", "-wal", "-shm", "-journal")]
     current.append(app_paths.data_dir / FILES)
     current += [app_paths.config_dir / c for c in CONFIG_FILES]
+    outgoing = []
+    for source in current:
+        if source.exists() or source.is_symlink():
+            where = CONFIG if source.parent == app_paths.config_dir else ""
+            outgoing.append((source, aside / where / source.name if where else aside / source.name))
     incoming = [(staging / DATABASE, database), (staging / FILES, app_paths.data_dir / FILES)]
     incoming += [(staging / CONFIG / c, app_paths.config_dir / c) for c in CONFIG_FILES]
-    done: list[tuple[Path, Path]] = []
+    incoming = [(source, target) for source, target in incoming if source.exists()]
     try:
-        aside.mkdir()
-        for source in current:
-            if source.exists() or source.is_symlink():
-                where = CONFIG if source.parent == app_paths.config_dir else ""
-                target = aside / where / source.name if where else aside / source.name
-                _move(source, target, done)
-        for source, target in incoming:
-            if source.exists():
-                _move(source, target, done)
-    except OSError as exc:
-        for source, target in reversed(done):
-            with contextlib.suppress(OSError):
-                shutil.move(target, source)
-        raise ArchiveError(
-            f"cannot restore: {exc}; the library was put back as it was "
-            f"(anything that could not be moved back is in {aside})"
-        ) from None
-    _fsync_folder(app_paths.data_dir)
-    return [target.relative_to(aside).as_posix() for _, target in done if aside in target.parents]
-
-
-def _move(source: Path, target: Path, done: list[tuple[Path, Path]]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(source, target)  # a rename on one file system; a copy across two
-    done.append((source, target))
+        restore_journal.staged(journal, outgoing, incoming, expect)
+        restore_journal.carry_out(journal)
+    except (OSError, restore_journal.RestoreJournalError) as exc:
+        try:
+            restore_journal.roll_back(journal)
+        except (OSError, restore_journal.RestoreJournalError):
+            raise ArchiveError(
+                f"cannot restore: {exc}; putting the library back failed too: the data "
+                f"from before is in {aside}, and the next start of the app finishes "
+                "putting it back"
+            ) from None
+        raise ArchiveError(f"cannot restore: {exc}; the library was put back as it was") from None
+    return [target.relative_to(aside).as_posix() for _, target in outgoing]

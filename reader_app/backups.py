@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reader_app import restore_journal
 from reader_app.database_check import DatabaseCheckError, check_database
 from reader_app.store import connect_read_only
 
@@ -98,18 +99,64 @@ def restore(database: Path, backup: Path, now: datetime | None = None) -> Path |
             f"the backup {backup.name} is refused: it is not a database this app writes "
             f"({exc}); nothing was changed"
         ) from None
-    incoming = database.with_name(database.name + ".restoring")
-    kept = None
-    with _checked_copy(backup, incoming, "cannot restore") as copy:
-        if database.exists():
-            kept = database.with_name(f"{database.name}.before-restore-{now:%Y%m%d-%H%M%S}")
-            os.replace(database, kept)
-            for suffix in ("-wal", "-shm"):  # they belong to the old file, which keeps them
-                side = database.with_name(database.name + suffix)
-                if side.exists():
-                    os.replace(side, kept.with_name(kept.name + suffix))
-        os.replace(copy, database)
+    data_dir = database.parent
+    with restore_journal.exclusive(data_dir) as held:
+        if not held:
+            raise BackupError(
+                "another restore is under way in this data folder; nothing was changed"
+            )
+        restore_journal.refuse_if_pending(data_dir)
+        kept = _kept_name(database, now) if database.exists() else None
+        journal = restore_journal.begin(data_dir, "snapshot", backup, kept or database)
+        staging = Path(journal.staging)
+        incoming = staging / database.name
+        try:
+            staging.mkdir()
+            _copy(backup, incoming)
+            problem = integrity(incoming)
+            if problem != "ok":
+                raise BackupError(
+                    f"cannot restore {backup.name}: the copy failed its check ({problem})"
+                )
+            expect = [(incoming.name, incoming.stat().st_size, restore_journal.sha256_of(incoming))]
+        except (sqlite3.Error, OSError) as exc:
+            restore_journal.discard(journal)
+            raise BackupError(f"cannot restore {backup.name}: {exc}; nothing was changed") from None
+        except BaseException:
+            restore_journal.discard(journal)
+            raise
+        # The WAL and SHM belong to the old file, which keeps them.
+        aside = [
+            (database.with_name(database.name + suffix), kept.with_name(kept.name + suffix))
+            for suffix in ("", "-wal", "-shm")
+            if kept is not None and database.with_name(database.name + suffix).exists()
+        ]
+        try:
+            restore_journal.staged(journal, aside, [(incoming, database)], expect)
+            restore_journal.carry_out(journal)
+        except (OSError, restore_journal.RestoreJournalError) as exc:
+            try:
+                restore_journal.roll_back(journal)
+            except (OSError, restore_journal.RestoreJournalError):
+                raise BackupError(
+                    f"cannot restore {backup.name}: {exc}; putting the database back failed "
+                    f"too: it is kept as {kept}, and the next start finishes putting it back"
+                ) from None
+            raise BackupError(
+                f"cannot restore {backup.name}: {exc}; the database was put back as it was"
+            ) from None
     return kept
+
+
+def _kept_name(database: Path, now: datetime) -> Path:
+    """Where the current database goes: ``<name>.before-restore-<time>``, never over one
+    kept before."""
+    base = database.with_name(f"{database.name}.before-restore-{now:%Y%m%d-%H%M%S}")
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{base.name}-{n}")
+    return candidate
 
 
 @contextlib.contextmanager

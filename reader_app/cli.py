@@ -24,8 +24,10 @@ from reader_app import (
     cli_import,
     cli_notes,
     cli_pack,
+    database_guard,
     paths,
     single_instance,
+    startup,
     write_access,
 )
 from reader_app.annotations import AnnotationError, AnnotationFilter, Annotations
@@ -42,6 +44,7 @@ from reader_app.mupdf_messages import route_messages_to_log
 from reader_app.packs.export import PackExportError
 from reader_app.packs.format import SUFFIX as PACK_SUFFIX
 from reader_app.packs.unzip import PackError
+from reader_app.restore_journal import RestoreJournalError
 from reader_app.search.errors import IndexBusyError, IndexWriteError
 from reader_app.search.results import Hit
 from reader_app.store import StoreError, TagError
@@ -70,6 +73,7 @@ USER_ERRORS = (
     ImportRefused,
     PackError,
     PackExportError,
+    RestoreJournalError,
 )
 
 
@@ -160,6 +164,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_gui(app_paths, link, list(packs.values()))
         if link is not None:
             raise UsageError("a resource-reader: link opens the app; give no subcommand with it")
+        if args.command != "doctor":  # it reports an interrupted restore, and changes nothing
+            for notice in startup.prepare(app_paths):
+                _fail(f"notice: {notice}")
+        if args.command == "backup":
+            database_guard.check_before_open(app_paths)
         if args.command == "restore-backup":  # with the database closed
             return cmd_restore_backup(app_paths, args)
         if args.command == "backup":  # reads the database through its own connection

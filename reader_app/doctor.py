@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader_app import backups, database_check, importing, paths, write_access
+from reader_app import backups, database_check, database_guard, importing, paths, write_access
 from reader_app.catalog import Catalog, Resource
 from reader_app.documents import DocumentError, RenderedPage
 from reader_app.library import Library
@@ -146,7 +146,7 @@ def probe_search(where: AppPaths, word: str) -> SearchProbe:
     """Open the library on ``where`` as the app does and search the index for ``word``.
     Runs in a worker: it searches the index as it is (the doctor has brought it up to
     date), since a worker cannot start the workers an update needs."""
-    library = Library.open(where, backup=False)
+    library = Library.open(where, backup=False, recover=False)  # the doctor only reports
     try:
         results = library.index.search(word, None, SEARCH_LIMIT)
     finally:
@@ -190,6 +190,7 @@ class Doctor:
         self.rendered: tuple[Resource, RenderProbe] | None = None
         self.checks: list[tuple[str, Callable[[], str]]] = [
             ("data folders", self.check_folders),
+            ("restore leftovers", self.check_leftovers),
             ("database", self.check_database),
             ("bundled collection", self.check_bundled),
             ("your documents", self.check_imported),
@@ -247,8 +248,22 @@ class Doctor:
 
     # 2. Database
 
+    def check_leftovers(self) -> str:
+        """What a restore, a backup or a start left in the data folder (never changed)."""
+        found = database_guard.leftovers(self.where)
+        worst = next((s for s in (FAIL, WARN) if any(f.status == s for f in found)), OK)
+        if worst != OK:
+            fixes = [f.fix for f in found if f.status != OK]
+            raise Problem("; ".join(f.detail for f in found), "; ".join(fixes), worst)
+        if found:
+            return "; ".join(f"{f.detail} ({f.fix})" for f in found)
+        return "none: no interrupted restore, no temporary copies"
+
     def check_database(self) -> str:
         database = self.where.database
+        problem = database_guard.database_problem(self.where)
+        if problem:  # opening it would make a new, empty library in its place
+            raise Problem(problem, database_guard.backups_advice(self.where))
         before = _schema_version(database) if database.exists() else None
         try:
             store = Store(database)  # as the app opens it: created on a first run, upgraded

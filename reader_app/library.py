@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader_app import backups, importing, write_access
+from reader_app import backups, database_guard, importing, startup, write_access
 from reader_app.catalog import Catalog, Resource
 from reader_app.facets import FACETS, Selection
 from reader_app.manifest import load_manifest
@@ -86,12 +86,19 @@ class Library:
         self._notes_seen: tuple[tuple[Any, ...], NoteSignatures] | None = None
 
     @classmethod
-    def open(cls, paths: AppPaths, backup: bool = True) -> Library:
+    def open(cls, paths: AppPaths, backup: bool = True, recover: bool = True) -> Library:
         """Open the library; with ``backup``, take today's backup first (the GUI passes
-        False and calls ``take_daily_backup`` once its window is up)."""
+        False and calls ``take_daily_backup`` once its window is up). With ``recover``,
+        an interrupted restore is finished or undone first (``doctor`` only reports it).
+        Raises UnusableDatabaseError, and creates nothing, if the database is empty or
+        damaged, or missing where a restore left data."""
         catalog = load_manifest(bundled_dir() / MANIFEST_NAME)
         with contextlib.suppress(OSError):  # a full or read-only disk: the store opens read-only
             paths.ensure()
+        if recover:
+            for notice in startup.prepare(paths):  # the CLI and the GUI have said it already
+                log.warning("%s", notice)
+        database_guard.check_before_open(paths)
         store = Store(paths.database)  # checked and upgraded before it is copied
         library = cls(catalog, store, paths.index_dir)
         library.backup_dir = paths.data_dir / backups.FOLDER

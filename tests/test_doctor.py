@@ -19,6 +19,7 @@ from reader_app.store import Store
 
 CHECKS = [
     "data folders",
+    "restore leftovers",
     "database",
     "bundled collection",
     "your documents",
@@ -84,7 +85,7 @@ def test_a_fresh_data_folder_passes_every_check(capsys, data_dir: Path) -> None:
     assert "no library yet: created" in lines["database"]
     assert "not built yet" in lines["search index"]
     assert " s  " in lines["gui"]  # each check is timed
-    assert out.splitlines()[-1].startswith("All 8 checks passed")
+    assert out.splitlines()[-1].startswith(f"All {len(CHECKS)} checks passed")
     # It made what the app makes on first start, and nothing else: no temporary files
     # left, no backup taken.
     assert (data_dir / "library.sqlite3").is_file()
@@ -131,7 +132,7 @@ def test_a_folder_that_cannot_be_written(capsys, library: Path, monkeypatch) -> 
     assert lines["data folders"].startswith("FAIL data folders")
     assert f"cache folder {cache}: Permission denied" in lines["data folders"]
     assert "to fix:" in lines["data folders"]
-    assert out.splitlines()[-1].startswith("1 of 8 checks failed (data folders)")
+    assert out.splitlines()[-1].startswith(f"1 of {len(CHECKS)} checks failed (data folders)")
 
 
 def test_a_corrupted_database_is_reported_and_left_alone(capsys, data_dir: Path) -> None:

@@ -13,10 +13,12 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from reader_app import APP_NAME, DESKTOP_APP_ID, __version__
+from reader_app import APP_NAME, DESKTOP_APP_ID, __version__, startup
+from reader_app.database_guard import UnusableDatabaseError
 from reader_app.library import Library
 from reader_app.manifest import ManifestError
 from reader_app.paths import AppPaths
+from reader_app.restore_journal import RestoreJournalError
 from reader_app.settings import Settings, settings_path
 from reader_app.single_instance import HandOffListener
 from reader_app.store import StoreError
@@ -52,6 +54,7 @@ def run(app_paths: AppPaths, link: str | None = None, packs: Sequence[Path] = ()
         leave_for_restore,
         restore_closed_library,
     )
+    from reader_app.gui.damaged_database import offer_backups, show_notice
     from reader_app.gui.main_window import MainWindow
     from reader_app.gui.open_events import OpenEvents
     from reader_app.gui.theme import ThemeFollower
@@ -63,10 +66,18 @@ def run(app_paths: AppPaths, link: str | None = None, packs: Sequence[Path] = ()
     try:
         theme: ThemeFollower | None = None
         restored: RestoreOutcome | None = None
+        notices: list[str] = []
         while True:
             try:
+                notices += startup.prepare(app_paths)  # a restore cut short: finished or undone
                 library = Library.open(app_paths, backup=False)  # backed up once the window is up
-            except (ManifestError, StoreError, OSError) as exc:
+            except UnusableDatabaseError as exc:  # kept as it is; the daily backups offered
+                notice = offer_backups(exc)
+                if notice is None:
+                    return 1
+                notices.append(notice)
+                continue
+            except (ManifestError, StoreError, OSError, RestoreJournalError) as exc:
                 kept = restored.report.kept_aside if restored and restored.report else None
                 aside = f"\n\nYour previous library is kept in {kept}" if kept else ""
                 QMessageBox.critical(None, APP_NAME, f"{APP_NAME} cannot start:\n\n{exc}{aside}")
@@ -96,6 +107,9 @@ def run(app_paths: AppPaths, link: str | None = None, packs: Sequence[Path] = ()
                 QTimer.singleShot(0, partial(preview_packs, window, list(packs)))
             if restored is not None:
                 QTimer.singleShot(0, partial(backup_actions.show_restored, restored))
+            for notice in notices:
+                QTimer.singleShot(0, partial(show_notice, window, notice))
+            notices = []
             # Not daemon: a backup under way when the window closes is finished, not cut short.
             backup = threading.Thread(target=library.take_daily_backup, name="daily-backup")
             backup_timer = QTimer(singleShot=True, interval=BACKUP_DELAY_MS)

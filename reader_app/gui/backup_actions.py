@@ -228,7 +228,7 @@ class BackupActions(QObject):
         self._start(
             f"Checking {path.name}…",
             "Checking the Backup",
-            partial(describe_archive, path),
+            partial(describe_archive, path, self._paths.tmp_dir),  # its copy stays in our data
             self.on_checked,
             partial(self.on_check_failed, path),
         )
