@@ -47,6 +47,7 @@ from reader_app.archive_reader import (
 )
 from reader_app.backups import BackupError, _checked_copy, integrity
 from reader_app.database_check import DatabaseCheckError, check_database
+from reader_app.durable import fsync_folder
 from reader_app.migrations import LATEST_VERSION
 from reader_app.paths import AppPaths
 from reader_app.restore_journal import fault_point
@@ -193,7 +194,7 @@ def write_archive(app_paths: AppPaths, out: Path, now: datetime | None = None) -
         # A backup that cannot be restored gets no name.
         manifest = verify_archive(temporary, work_dir=out.parent)
         os.replace(temporary, out)
-        _fsync_folder(out.parent)
+        fsync_folder(out.parent)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -259,16 +260,6 @@ def _schema_version(database: Path) -> int:
         return int(db.execute("PRAGMA user_version").fetchone()[0])
     finally:
         db.close()
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (where the system allows it)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 # Verifying

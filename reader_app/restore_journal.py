@@ -29,6 +29,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from reader_app.durable import fsync_folder
+
 JOURNAL_NAME = "restore-journal.json"
 LOCK_NAME = ".restore.lock"  # Windows only
 STAGING_PREFIX = ".restoring-"
@@ -212,7 +214,7 @@ def finish(journal: Journal) -> None:
         _remove_empty(Path(journal.aside))
     journal.path.unlink(missing_ok=True)
     remove_half_written(Path(journal.data_dir))
-    _fsync_folder(Path(journal.data_dir))
+    fsync_folder(Path(journal.data_dir))
 
 
 def remove_half_written(data_dir: Path) -> None:
@@ -228,7 +230,7 @@ def discard(journal: Journal) -> None:
         shutil.rmtree(journal.work, ignore_errors=True)
     journal.path.unlink(missing_ok=True)
     remove_half_written(Path(journal.data_dir))
-    _fsync_folder(Path(journal.data_dir))
+    fsync_folder(Path(journal.data_dir))
 
 
 def staged_whole(journal: Journal) -> str:
@@ -397,10 +399,10 @@ def _move(source: Path, target: Path) -> None:
             with contextlib.suppress(OSError), open(temporary, "rb+") as copy:
                 os.fsync(copy.fileno())
         os.replace(temporary, target)
-        _fsync_folder(target.parent)
+        fsync_folder(target.parent)
         _remove(source)
-    _fsync_folder(target.parent)
-    _fsync_folder(source.parent)
+    fsync_folder(target.parent)
+    fsync_folder(source.parent)
 
 
 def _remove(path: Path) -> None:
@@ -444,14 +446,4 @@ def _write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (where the system allows it)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    fsync_folder(path.parent)

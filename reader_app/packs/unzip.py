@@ -26,6 +26,7 @@ from reader_app.archive_reader import (
     read_small,
     stream_entry,
 )
+from reader_app.durable import fsync_folder
 
 __all__ = ["Limits", "PackError", "check_archive", "check_name", "read_entry", "safe_extract"]
 
@@ -76,7 +77,7 @@ def safe_extract(
             if isinstance(exc, PackError) or exc is taken or not isinstance(exc, Exception):
                 raise
             raise PackError(f"unpacking {Path(zip_path).name} failed: {exc}") from exc
-    _fsync_folder(target.parent)
+    fsync_folder(target.parent)
     return [target / info.filename for info in files]
 
 
@@ -151,17 +152,3 @@ def _unpack(
                     f"entry {info.filename!r}: its SHA-256 does not match the manifest "
                     f"(manifest {want}, pack {digest})"
                 )
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (a no-op where folders cannot be opened)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
