@@ -34,7 +34,8 @@ class DamagedDatabaseDialog(QDialog):
             if found
             else "There are no daily backups to restore."
         )
-        self.message = QLabel(f"{error.problem}.\n\n{intro}", wordWrap=True)
+        problem = error.problem[:1].upper() + error.problem[1:]
+        self.message = QLabel(f"{problem}.\n\n{intro}", wordWrap=True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         rows = [f"{b.name}  ({b.taken:%Y-%m-%d %H:%M} UTC, {b.path.stat().st_size:,} bytes)"
                 for b in found]  # fmt: skip

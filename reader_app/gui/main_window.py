@@ -150,8 +150,6 @@ class MainWindow(QMainWindow):
         self.suggestion_action = toolbar.addWidget(self.suggestion)
         self.suggestion_action.setVisible(False)
         self.addToolBar(toolbar)
-        if library.read_only:  # a full disk or a read-only data folder: nothing is saved
-            self.read_only_notice = add_read_only_notice(self, library.read_only_reason)
         # Ctrl+K is the Edit menu's; "/" as in browsers and mail readers.
         QShortcut(QKeySequence("/"), self, activated=self.focus_search)
 
@@ -199,6 +197,8 @@ class MainWindow(QMainWindow):
         self.tabs.tabCloseRequested.connect(self.on_tab_close_requested)
         self._render_service: RenderService | None = None
         self.setCentralWidget(self.tabs)
+        if library.read_only:  # a full disk or a read-only data folder: nothing is saved
+            self.read_only_notice = add_read_only_notice(self, library.read_only_reason)
 
         self.progress = QProgressBar(
             accessibleName="Indexing progress", maximumWidth=200, visible=False

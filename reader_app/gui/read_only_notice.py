@@ -4,7 +4,7 @@ what cannot be saved, why, and what still works."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar
+from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from reader_app.write_access import DISK_FULL
 
@@ -25,14 +25,25 @@ def cure(reason: str) -> str:
 
 
 def add_read_only_notice(window: QMainWindow, reason: str) -> QLabel:
-    """A banner across the top of ``window`` (a tool bar of its own, which the user
-    cannot hide) saying that nothing can be saved because ``reason``."""
-    label = QLabel(notice_text(reason), accessibleName="Read-only notice", toolTip=cure(reason))
+    """A banner across the top of ``window``'s central area (above everything else in
+    it, and not something the user can hide) saying that nothing can be saved because
+    ``reason``, and what to do; it wraps, so at 200% or in a narrow window it is read
+    whole."""
+    label = QLabel(
+        f"{notice_text(reason)} {cure(reason)}",
+        objectName=OBJECT_NAME,
+        accessibleName="Read-only notice",
+        wordWrap=True,
+    )
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setContentsMargins(8, 4, 8, 4)
-    bar = QToolBar("Read-only", objectName=OBJECT_NAME, movable=False, floatable=False)
-    bar.toggleViewAction().setVisible(False)
-    bar.addWidget(label)
-    window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
-    window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+    central = window.takeCentralWidget()  # taken back, not deleted: it goes below
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addWidget(label)
+    if central is not None:
+        layout.addWidget(central, 1)
+    window.setCentralWidget(holder)
     return label

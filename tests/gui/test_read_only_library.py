@@ -86,3 +86,22 @@ def test_a_page_read_that_cannot_be_saved_says_why(window, library) -> None:
         window.statusBar().currentMessage()
     )
     assert library.store.last_page(resource_id) is None
+
+
+def test_the_banner_wraps_in_a_narrow_window_and_says_what_to_do(qtbot, opened, tmp_path) -> None:
+    """Before: a label in a tool bar, one line wide, cut off at 200% or in a narrow window
+    (and what to do only in a tooltip)."""
+    library, _ = opened
+    window = make_window(qtbot, library, tmp_path / "state.ini", (560, 700))
+    notice = window.read_only_notice
+    qtbot.waitUntil(lambda: notice.isVisible())
+    assert "Make the data folder writable again" in notice.text()
+    assert notice.wordWrap()
+    assert notice.width() <= window.width()
+    needed = notice.heightForWidth(notice.width())
+    assert notice.height() >= needed > notice.fontMetrics().height() * 2  # lines, all shown
+    assert (
+        notice.geometry().bottom()
+        < window.tabs.mapTo(window.centralWidget(), window.tabs.rect().topLeft()).y() + 1
+    )
+    window.close()
