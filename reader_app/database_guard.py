@@ -140,7 +140,7 @@ def leftovers(paths: AppPaths) -> list[Leftover]:
     journal_path = restore_journal.journal_path(data_dir)
     if journal_path.exists():
         try:
-            journal = restore_journal.read_journal(data_dir)
+            journal = restore_journal.read_journal(data_dir, paths)
             step = journal.step if journal else "?"
             what = f"from {journal.describe()}, " if journal else ""
             where = f"; data from before it: {journal.aside}" if journal else ""
