@@ -39,8 +39,10 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 _ANNOTATION_ID = re.compile(r"[0-9a-f]{32}")  # uuid hex, as Annotations.make gives it
 # importing.slug: up to 40 characters of words from the title, then the hash's first 8.
 _SLUG = re.compile(r"(?=[a-z0-9-]{1,40}-[0-9a-f]{8}$)[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{8}")
-_SPACE = re.compile(r"\s+")
-_PUNCTUATION_SPACE = re.compile(r"\s*([(),])\s*")
+# SQLite's own whitespace only: to SQLite a no-break space (which \s matches) is part of
+# a name, so "tags\u00a0(id)" would be another table while reading as the app's schema.
+_SPACE = re.compile(r"[ \t\n\f\r]+")
+_PUNCTUATION_SPACE = re.compile(r"[ \t\n\f\r]*([(),])[ \t\n\f\r]*")
 
 
 class DatabaseCheckError(ValueError):
@@ -332,7 +334,7 @@ def row_problem(
 def _normalised(sql: str | None) -> str:
     if sql is None:
         return ""
-    return _PUNCTUATION_SPACE.sub(r"\1", _SPACE.sub(" ", sql)).strip().rstrip(";")
+    return _PUNCTUATION_SPACE.sub(r"\1", _SPACE.sub(" ", sql)).strip(" ").rstrip(";")
 
 
 def _objects(db: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, str]]:
