@@ -614,8 +614,8 @@ def _swap(
         except (OSError, restore_journal.RestoreJournalError):
             raise ArchiveError(
                 f"cannot restore: {exc}; putting the library back failed too: the data "
-                f"from before is in {aside}, and the next start of the app finishes "
-                "putting it back"
+                f"from before is in {aside}, and the next start of the app completes the "
+                "restore or puts the library back (the journal says which), and tells you"
             ) from None
         raise ArchiveError(f"cannot restore: {exc}; the library was put back as it was") from None
     return [target.relative_to(aside).as_posix() for _, target in outgoing]

@@ -140,7 +140,8 @@ def restore(database: Path, backup: Path, now: datetime | None = None) -> Path |
             except (OSError, restore_journal.RestoreJournalError):
                 raise BackupError(
                     f"cannot restore {backup.name}: {exc}; putting the database back failed "
-                    f"too: it is kept as {kept}, and the next start finishes putting it back"
+                    f"too: it is kept as {kept}, and the next start completes the restore or "
+                    "puts it back (the journal says which), and tells you"
                 ) from None
             raise BackupError(
                 f"cannot restore {backup.name}: {exc}; the database was put back as it was"
