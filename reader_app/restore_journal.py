@@ -164,8 +164,16 @@ def journal_problem(journal: Journal, app_paths: AppPaths) -> str:
         return f"its work folder {journal.work[:200]!r} is not in {app_paths.tmp_dir}"
     if journal.index_dir and Path(journal.index_dir) != Path(app_paths.index_dir):
         return f"its index folder {journal.index_dir[:200]!r} is not {app_paths.index_dir}"
-    for folder in (staging, aside, Path(journal.work) if journal.work else None):
-        if folder is not None and folder.is_symlink():
+    # Recovery removes these folders: none of them (nor the folders holding the work
+    # and index folders) may be a link that leads elsewhere.
+    folders = [staging, aside]
+    if journal.work:
+        folders += [Path(app_paths.tmp_dir), Path(journal.work)]
+    if journal.index_dir:
+        index = Path(app_paths.index_dir)
+        folders += [index.parent, index]
+    for folder in folders:
+        if folder.is_symlink():
             return f"{folder} is a link"
     allowed = _allowed_moves(journal, app_paths)
     for move in journal.moves:

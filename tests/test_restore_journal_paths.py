@@ -124,3 +124,23 @@ def test_a_journal_a_restore_writes_is_accepted(tmp_path: Path) -> None:
     )  # fmt: skip
     journal = restore_journal.read_journal(data_dir, app_paths)
     assert journal is not None and journal.moved == 3
+
+
+def test_a_work_or_index_folder_reached_through_a_link_is_refused(
+    tmp_path: Path, victim: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    app_paths = paths.resolve(data_dir)
+    plant(data_dir, work=str(app_paths.tmp_dir / "sub"))
+    app_paths.tmp_dir.symlink_to(victim)  # tmp/sub is then the victim's sub/
+    with pytest.raises(restore_journal.RestoreJournalError, match="is a link"):
+        restore_journal.recover(data_dir, app_paths)
+    assert (victim / "sub" / "precious.txt").read_text() == "mine"
+    app_paths.tmp_dir.unlink()
+    plant(data_dir, index_dir=str(app_paths.index_dir))
+    app_paths.cache_dir.symlink_to(tmp_path)  # cache/index would be tmp_path/index
+    (tmp_path / "index").mkdir()
+    (tmp_path / "index" / "kept.txt").write_text("mine")
+    with pytest.raises(restore_journal.RestoreJournalError, match="is a link"):
+        restore_journal.recover(data_dir, app_paths)
+    assert (tmp_path / "index" / "kept.txt").exists()
