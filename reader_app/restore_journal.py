@@ -344,6 +344,22 @@ def staged_whole(journal: Journal) -> str:
         source, target = map(Path, journal.moves[index])
         if not _exists(source) and not _exists(target):
             return f"{source} is missing"
+    return _staged_database_problem(journal, pending)
+
+
+def _staged_database_problem(journal: Journal, pending: list[str]) -> str:
+    """Why the staged database still to be moved into place is not one the app writes,
+    or "": the journal and the staging folder are files on disk, so one planted there
+    gets the same check as a restore's."""
+    from reader_app.database_check import DatabaseCheckError, check_database
+
+    for name in pending:
+        if "/" in name or not name.endswith(".sqlite3"):
+            continue
+        try:
+            check_database(Path(journal.staging) / name)
+        except DatabaseCheckError as exc:
+            return f"the staged database is not one this app writes ({exc})"
     return ""
 
 

@@ -144,3 +144,42 @@ def test_a_work_or_index_folder_reached_through_a_link_is_refused(
     with pytest.raises(restore_journal.RestoreJournalError, match="is a link"):
         restore_journal.recover(data_dir, app_paths)
     assert (tmp_path / "index" / "kept.txt").exists()
+
+
+def test_a_planted_staged_database_is_checked_before_recovery_puts_it_in_place(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    from reader_app.store import Store
+
+    data_dir = tmp_path / "data"
+    app_paths = paths.resolve(data_dir)
+    app_paths.ensure()
+    Store(app_paths.database).close()
+    staging = data_dir / ".restoring-20260101-000000-abcd"
+    staging.mkdir()
+    staged = staging / "library.sqlite3"
+    Store(staged).close()
+    db = sqlite3.connect(staged)
+    db.execute("CREATE TRIGGER t AFTER INSERT ON tags BEGIN DELETE FROM tags; END")
+    db.commit()
+    db.close()
+    size = staged.stat().st_size
+    aside = data_dir / "before-restore-20260101-000000"
+    plant(
+        data_dir, step="staged", kind="archive", aside=str(aside), staging=str(staging),
+        moves=[
+            [str(app_paths.database), str(aside / "library.sqlite3")],
+            [str(staged), str(app_paths.database)],
+        ],
+        aside_count=1, moved=0,
+        expect=[["library.sqlite3", size, restore_journal.sha256_of(staged)]],
+    )  # fmt: skip
+    notice = restore_journal.recover(data_dir, app_paths) or ""
+    assert "rolled back" in notice and "trigger" in notice
+    db = sqlite3.connect(app_paths.database)
+    try:
+        assert not db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    finally:
+        db.close()
