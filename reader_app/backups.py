@@ -118,7 +118,16 @@ def restore(database: Path, backup: Path, now: datetime | None = None) -> Path |
                 raise BackupError(
                     f"cannot restore {backup.name}: the copy failed its check ({problem})"
                 )
+            # The copy is what goes in place: checked again, as the backup may have
+            # changed since it was checked.
+            check_database(incoming)
             expect = [(incoming.name, incoming.stat().st_size, restore_journal.sha256_of(incoming))]
+        except DatabaseCheckError as exc:
+            restore_journal.discard(journal)
+            raise BackupError(
+                f"the backup {backup.name} is refused: it is not a database this app writes "
+                f"({exc}); nothing was changed"
+            ) from None
         except (sqlite3.Error, OSError) as exc:
             restore_journal.discard(journal)
             raise BackupError(f"cannot restore {backup.name}: {exc}; nothing was changed") from None
