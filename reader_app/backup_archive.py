@@ -45,7 +45,7 @@ from reader_app.archive_reader import (
     read_small,
     stream_entry,
 )
-from reader_app.backups import BackupError, _checked_copy, integrity
+from reader_app.backups import IN_USE, BackupError, _checked_copy, in_use, integrity
 from reader_app.database_check import DatabaseCheckError, check_database
 from reader_app.migrations import LATEST_VERSION
 from reader_app.paths import AppPaths
@@ -594,6 +594,9 @@ def _swap(
     ArchiveError is raised; return the names moved aside."""
     staging, aside = Path(journal.staging), Path(journal.aside)
     database = app_paths.database
+    if in_use(database):  # its writes would go on into the data moved aside
+        restore_journal.discard(journal)
+        raise ArchiveError(f"cannot restore: {IN_USE}")
     current = [database.with_name(database.name + s) for s in ("", "-wal", "-shm", "-journal")]
     current.append(app_paths.data_dir / FILES)
     current += [app_paths.config_dir / c for c in CONFIG_FILES]

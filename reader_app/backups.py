@@ -134,6 +134,9 @@ def restore(database: Path, backup: Path, now: datetime | None = None) -> Path |
         except BaseException:
             restore_journal.discard(journal)
             raise
+        if in_use(database):
+            restore_journal.discard(journal)
+            raise BackupError(f"cannot restore {backup.name}: {IN_USE}")
         # The WAL and SHM belong to the old file, which keeps them.
         aside = [
             (database.with_name(database.name + suffix), kept.with_name(kept.name + suffix))
@@ -156,6 +159,33 @@ def restore(database: Path, backup: Path, now: datetime | None = None) -> Path |
                 f"cannot restore {backup.name}: {exc}; the database was put back as it was"
             ) from None
     return kept
+
+
+def in_use(database: Path) -> bool:
+    """Whether another connection (the app's window, a command) has ``database`` open: it
+    would go on writing into the file moved aside. Leaving WAL needs every other
+    connection closed; SQLite refuses it at once otherwise. Whatever else goes wrong
+    here (a damaged file, a read-only disk) is for the restore to meet, not this."""
+    if not database.is_file():
+        return False
+    try:
+        db = sqlite3.connect(database, timeout=0, isolation_level=None)
+        try:
+            if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+                db.execute("PRAGMA journal_mode = DELETE")  # the WAL folded in: one file
+        finally:
+            db.close()
+    except sqlite3.OperationalError as exc:
+        return "locked" in str(exc) or "busy" in str(exc)
+    except sqlite3.DatabaseError:
+        return False
+    return False
+
+
+IN_USE = (
+    "the library is open in another Resource Reader window or command; close it and try "
+    "again (nothing was changed)"
+)
 
 
 def _kept_name(database: Path, now: datetime) -> Path:
