@@ -169,6 +169,12 @@ def write_archive(app_paths: AppPaths, out: Path, now: datetime | None = None) -
         raise ArchiveError(
             f"{out} is inside the imported files it would back up; choose another folder"
         )
+    database = app_paths.database
+    own = [database.with_name(database.name + s) for s in ("", "-wal", "-shm", "-journal")]
+    own += [app_paths.config_dir / c for c in CONFIG_FILES]
+    own.append(restore_journal.journal_path(app_paths.data_dir))
+    if out.resolve() in {p.resolve() for p in own}:  # it would be replaced by the archive
+        raise ArchiveError(f"{out} is one of the library's own files; choose another file")
     sources = _sources(app_paths)  # listed first: nothing written below is picked up
     out.parent.mkdir(parents=True, exist_ok=True)
     # Every temporary file goes beside ``out`` (not in the system's temporary folder, and
