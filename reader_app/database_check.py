@@ -445,6 +445,8 @@ def _check(db: sqlite3.Connection, known: Known | None, data_dir: Path | None) -
         raise DatabaseCheckError(f"its schema version {version} is not one the app writes")
     if version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
         raise DatabaseCheckError("it has tables but no schema version: the app did not make it")
+    if version == 0:  # the app always writes its schema before anything is backed up
+        raise DatabaseCheckError("it is empty: no library at all (no tables, no schema version)")
     problems = _schema_problems(db, version)
     if problems:
         raise DatabaseCheckError(_joined(problems))

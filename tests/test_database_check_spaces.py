@@ -42,3 +42,16 @@ def test_a_foreign_key_to_a_table_named_with_a_unicode_space_is_refused(
     db.close()
     with pytest.raises(DatabaseCheckError, match="resource_tags"):
         check_database(path)
+
+
+@pytest.mark.parametrize("empty", [b"", None])
+def test_an_empty_database_is_refused(tmp_path: Path, empty: bytes | None) -> None:
+    # A 0-byte file, or one with no tables and no version, "restored" in place of a
+    # library left it unusable (the next start refuses an empty database).
+    path = tmp_path / "empty.sqlite3"
+    if empty is None:
+        sqlite3.connect(path).execute("VACUUM").connection.close()
+    else:
+        path.write_bytes(empty)
+    with pytest.raises(DatabaseCheckError, match="empty"):
+        check_database(path)
