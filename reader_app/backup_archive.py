@@ -62,6 +62,8 @@ CONFIG = "config"  # in the archive
 CONFIG_FILES = ("settings.json", "window-state.ini")  # in the config folder
 ASIDE_PREFIX = "before-restore-"
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+# Preferences and window state are a few kilobytes; the window reads them whole at start.
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 CHUNK = 1024 * 1024
 LIMITS = BACKUP_LIMITS  # what an archive may hold (entries, sizes, ratio): archive_reader
 MAX_SCHEMA_VERSION = 2**31  # past any real one; keeps absurd numbers out of messages
@@ -423,6 +425,11 @@ def _read_manifest(
             raise refuse(f"its manifest lists {member.name!r}, which {problem}")
         if member.name in seen:
             raise refuse(f"its manifest lists {member.name!r} twice")
+        if member.name.startswith(CONFIG + "/") and member.size > MAX_CONFIG_BYTES:
+            raise refuse(
+                f"its {member.name} is {member.size:,} bytes, more than any the app writes "
+                f"({MAX_CONFIG_BYTES:,})"
+            )
         seen.add(member.name)
         members.append(member)
     if DATABASE not in seen:
