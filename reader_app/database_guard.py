@@ -165,18 +165,22 @@ def leftovers(paths: AppPaths) -> list[Leftover]:
     found: list[Leftover] = []
     journal_path = restore_journal.journal_path(data_dir)
     if journal_path.exists():
+        fix = (
+            "run any command (e.g. 'reader-app list') or start the app: it completes the "
+            "restore or rolls it back, and says which"
+        )
         try:
             journal = restore_journal.read_journal(data_dir, paths)
             step = journal.step if journal else "?"
             what = f"from {journal.describe()}, " if journal else ""
             where = f"; data from before it: {journal.aside}" if journal else ""
         except restore_journal.RestoreJournalError as exc:
+            # The app will not act on it (unreadable, or naming paths no restore touches).
             step, what, where = "unreadable", "", f" ({exc})"
+            fix = f"check the data folder by hand, then move {journal_path.name} out of it"
         found.append(Leftover(
             journal_path, "fail",
-            f"a restore {what}was interrupted (last step: {step}){where}",
-            "run any command (e.g. 'reader-app list') or start the app: it completes the "
-            "restore or rolls it back, and says which",
+            f"a restore {what}was interrupted (last step: {step}){where}", fix,
         ))  # fmt: skip
     pending = journal_path.exists()
     for entry in sorted(data_dir.iterdir()) if data_dir.is_dir() else ():

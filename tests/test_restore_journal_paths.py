@@ -183,3 +183,17 @@ def test_a_planted_staged_database_is_checked_before_recovery_puts_it_in_place(
         assert not db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
     finally:
         db.close()
+
+
+def test_doctor_does_not_advise_running_a_command_for_a_refused_journal(
+    tmp_path: Path, victim: Path
+) -> None:
+    from reader_app import database_guard
+
+    data_dir = tmp_path / "data"
+    plant(data_dir, staging=str(victim))
+    (journal,) = [
+        f for f in database_guard.leftovers(paths.resolve(data_dir)) if "journal" in f.path.name
+    ]
+    assert journal.status == "fail" and "is not in" in journal.detail
+    assert "run any command" not in journal.fix and "move restore-journal.json" in journal.fix
