@@ -45,7 +45,7 @@ from reader_app.archive_reader import (
     read_small,
     stream_entry,
 )
-from reader_app.backups import BackupError, _checked_copy, integrity
+from reader_app.backups import IN_USE, BackupError, _checked_copy, in_use, integrity
 from reader_app.database_check import DatabaseCheckError, check_database
 from reader_app.durable import fsync_folder
 from reader_app.migrations import LATEST_VERSION
@@ -63,6 +63,8 @@ CONFIG = "config"  # in the archive
 CONFIG_FILES = ("settings.json", "window-state.ini")  # in the config folder
 ASIDE_PREFIX = "before-restore-"
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+# Preferences and window state are a few kilobytes; the window reads them whole at start.
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 CHUNK = 1024 * 1024
 LIMITS = BACKUP_LIMITS  # what an archive may hold (entries, sizes, ratio): archive_reader
 MAX_SCHEMA_VERSION = 2**31  # past any real one; keeps absurd numbers out of messages
@@ -170,6 +172,12 @@ def write_archive(app_paths: AppPaths, out: Path, now: datetime | None = None) -
         raise ArchiveError(
             f"{out} is inside the imported files it would back up; choose another folder"
         )
+    database = app_paths.database
+    own = [database.with_name(database.name + s) for s in ("", "-wal", "-shm", "-journal")]
+    own += [app_paths.config_dir / c for c in CONFIG_FILES]
+    own.append(restore_journal.journal_path(app_paths.data_dir))
+    if out.resolve() in {p.resolve() for p in own}:  # it would be replaced by the archive
+        raise ArchiveError(f"{out} is one of the library's own files; choose another file")
     sources = _sources(app_paths)  # listed first: nothing written below is picked up
     out.parent.mkdir(parents=True, exist_ok=True)
     # Every temporary file goes beside ``out`` (not in the system's temporary folder, and
@@ -408,6 +416,11 @@ def _read_manifest(
             raise refuse(f"its manifest lists {member.name!r}, which {problem}")
         if member.name in seen:
             raise refuse(f"its manifest lists {member.name!r} twice")
+        if member.name.startswith(CONFIG + "/") and member.size > MAX_CONFIG_BYTES:
+            raise refuse(
+                f"its {member.name} is {member.size:,} bytes, more than any the app writes "
+                f"({MAX_CONFIG_BYTES:,})"
+            )
         seen.add(member.name)
         members.append(member)
     if DATABASE not in seen:
@@ -585,6 +598,9 @@ def _swap(
     ArchiveError is raised; return the names moved aside."""
     staging, aside = Path(journal.staging), Path(journal.aside)
     database = app_paths.database
+    if in_use(database):  # its writes would go on into the data moved aside
+        restore_journal.discard(journal)
+        raise ArchiveError(f"cannot restore: {IN_USE}")
     current = [database.with_name(database.name + s) for s in ("", "-wal", "-shm", "-journal")]
     current.append(app_paths.data_dir / FILES)
     current += [app_paths.config_dir / c for c in CONFIG_FILES]
@@ -605,8 +621,8 @@ def _swap(
         except (OSError, restore_journal.RestoreJournalError):
             raise ArchiveError(
                 f"cannot restore: {exc}; putting the library back failed too: the data "
-                f"from before is in {aside}, and the next start of the app finishes "
-                "putting it back"
+                f"from before is in {aside}, and the next start of the app completes the "
+                "restore or puts the library back (the journal says which), and tells you"
             ) from None
         raise ArchiveError(f"cannot restore: {exc}; the library was put back as it was") from None
     return [target.relative_to(aside).as_posix() for _, target in outgoing]

@@ -118,13 +118,25 @@ def restore(database: Path, backup: Path, now: datetime | None = None) -> Path |
                 raise BackupError(
                     f"cannot restore {backup.name}: the copy failed its check ({problem})"
                 )
+            # The copy is what goes in place: checked again, as the backup may have
+            # changed since it was checked.
+            check_database(incoming)
             expect = [(incoming.name, incoming.stat().st_size, restore_journal.sha256_of(incoming))]
+        except DatabaseCheckError as exc:
+            restore_journal.discard(journal)
+            raise BackupError(
+                f"the backup {backup.name} is refused: it is not a database this app writes "
+                f"({exc}); nothing was changed"
+            ) from None
         except (sqlite3.Error, OSError) as exc:
             restore_journal.discard(journal)
             raise BackupError(f"cannot restore {backup.name}: {exc}; nothing was changed") from None
         except BaseException:
             restore_journal.discard(journal)
             raise
+        if in_use(database):
+            restore_journal.discard(journal)
+            raise BackupError(f"cannot restore {backup.name}: {IN_USE}")
         # The WAL and SHM belong to the old file, which keeps them.
         aside = [
             (database.with_name(database.name + suffix), kept.with_name(kept.name + suffix))
@@ -140,12 +152,40 @@ def restore(database: Path, backup: Path, now: datetime | None = None) -> Path |
             except (OSError, restore_journal.RestoreJournalError):
                 raise BackupError(
                     f"cannot restore {backup.name}: {exc}; putting the database back failed "
-                    f"too: it is kept as {kept}, and the next start finishes putting it back"
+                    f"too: it is kept as {kept}, and the next start completes the restore or "
+                    "puts it back (the journal says which), and tells you"
                 ) from None
             raise BackupError(
                 f"cannot restore {backup.name}: {exc}; the database was put back as it was"
             ) from None
     return kept
+
+
+def in_use(database: Path) -> bool:
+    """Whether another connection (the app's window, a command) has ``database`` open: it
+    would go on writing into the file moved aside. Leaving WAL needs every other
+    connection closed; SQLite refuses it at once otherwise. Whatever else goes wrong
+    here (a damaged file, a read-only disk) is for the restore to meet, not this."""
+    if not database.is_file():
+        return False
+    try:
+        db = sqlite3.connect(database, timeout=0, isolation_level=None)
+        try:
+            if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+                db.execute("PRAGMA journal_mode = DELETE")  # the WAL folded in: one file
+        finally:
+            db.close()
+    except sqlite3.OperationalError as exc:
+        return "locked" in str(exc) or "busy" in str(exc)
+    except sqlite3.DatabaseError:
+        return False
+    return False
+
+
+IN_USE = (
+    "the library is open in another Resource Reader window or command; close it and try "
+    "again (nothing was changed)"
+)
 
 
 def _kept_name(database: Path, now: datetime) -> Path:

@@ -39,8 +39,10 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 _ANNOTATION_ID = re.compile(r"[0-9a-f]{32}")  # uuid hex, as Annotations.make gives it
 # importing.slug: up to 40 characters of words from the title, then the hash's first 8.
 _SLUG = re.compile(r"(?=[a-z0-9-]{1,40}-[0-9a-f]{8}$)[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{8}")
-_SPACE = re.compile(r"\s+")
-_PUNCTUATION_SPACE = re.compile(r"\s*([(),])\s*")
+# SQLite's own whitespace only: to SQLite a no-break space (which \s matches) is part of
+# a name, so "tags\u00a0(id)" would be another table while reading as the app's schema.
+_SPACE = re.compile(r"[ \t\n\f\r]+")
+_PUNCTUATION_SPACE = re.compile(r"[ \t\n\f\r]*([(),])[ \t\n\f\r]*")
 
 
 class DatabaseCheckError(ValueError):
@@ -332,7 +334,7 @@ def row_problem(
 def _normalised(sql: str | None) -> str:
     if sql is None:
         return ""
-    return _PUNCTUATION_SPACE.sub(r"\1", _SPACE.sub(" ", sql)).strip().rstrip(";")
+    return _PUNCTUATION_SPACE.sub(r"\1", _SPACE.sub(" ", sql)).strip(" ").rstrip(";")
 
 
 def _objects(db: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, str]]:
@@ -443,6 +445,8 @@ def _check(db: sqlite3.Connection, known: Known | None, data_dir: Path | None) -
         raise DatabaseCheckError(f"its schema version {version} is not one the app writes")
     if version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
         raise DatabaseCheckError("it has tables but no schema version: the app did not make it")
+    if version == 0:  # the app always writes its schema before anything is backed up
+        raise DatabaseCheckError("it is empty: no library at all (no tables, no schema version)")
     problems = _schema_problems(db, version)
     if problems:
         raise DatabaseCheckError(_joined(problems))

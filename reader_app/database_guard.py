@@ -14,6 +14,7 @@ from reader_app.paths import AppPaths
 from reader_app.store import StoreError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+FILES = "files"  # the imported documents (importing.FILES)
 
 
 class UnusableDatabaseError(StoreError):
@@ -47,6 +48,15 @@ def database_problem(paths: AppPaths) -> str:
     except FileNotFoundError:
         left = restore_leftovers(paths.data_dir)
         if not left:
+            held = _library_data(paths)
+            if held:
+                # The database was lost, not never made: a fresh one would let the next
+                # start sweep the documents as orphans and the daily backups rotate out.
+                return (
+                    f"there is no database at {database}, but {paths.data_dir} holds "
+                    f"{held}; no new, empty library was made (to start one, move "
+                    f"{backups.FOLDER} and {FILES} out of the data folder)"
+                )
             return ""  # a first start: the app creates the library
         names = ", ".join(p.name for p in left[:3])
         return (
@@ -68,6 +78,22 @@ def database_problem(paths: AppPaths) -> str:
             "it was left as it is"
         )
     return damage(database)
+
+
+def _library_data(paths: AppPaths) -> str:
+    """What in the data folder says a library was there (daily backups, imported
+    documents), or ""."""
+    held = []
+    found = backups.backups_in(paths.data_dir / backups.FOLDER)
+    if found:
+        held.append(f"{len(found)} daily backup{'s' if len(found) != 1 else ''}")
+    files = paths.data_dir / FILES
+    try:
+        if files.is_dir() and any(not p.name.startswith(".") for p in files.iterdir()):
+            held.append(f"your imported documents in {FILES}/")
+    except OSError:
+        pass
+    return " and ".join(held)
 
 
 def damage(database: Path) -> str:
@@ -139,18 +165,22 @@ def leftovers(paths: AppPaths) -> list[Leftover]:
     found: list[Leftover] = []
     journal_path = restore_journal.journal_path(data_dir)
     if journal_path.exists():
+        fix = (
+            "run any command (e.g. 'reader-app list') or start the app: it completes the "
+            "restore or rolls it back, and says which"
+        )
         try:
-            journal = restore_journal.read_journal(data_dir)
+            journal = restore_journal.read_journal(data_dir, paths)
             step = journal.step if journal else "?"
             what = f"from {journal.describe()}, " if journal else ""
             where = f"; data from before it: {journal.aside}" if journal else ""
         except restore_journal.RestoreJournalError as exc:
+            # The app will not act on it (unreadable, or naming paths no restore touches).
             step, what, where = "unreadable", "", f" ({exc})"
+            fix = f"check the data folder by hand, then move {journal_path.name} out of it"
         found.append(Leftover(
             journal_path, "fail",
-            f"a restore {what}was interrupted (last step: {step}){where}",
-            "run any command (e.g. 'reader-app list') or start the app: it completes the "
-            "restore or rolls it back, and says which",
+            f"a restore {what}was interrupted (last step: {step}){where}", fix,
         ))  # fmt: skip
     pending = journal_path.exists()
     for entry in sorted(data_dir.iterdir()) if data_dir.is_dir() else ():

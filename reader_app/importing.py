@@ -385,7 +385,10 @@ def remove(store: Store, data_dir: Path, resource_id: str, keep_notes: bool = Tr
     if not rows:
         return False
     try:
-        path: Path | None = inside(data_dir, _in_files(rows[0][0]))
+        # Resolved inside files/ itself: a link there to the database (or anything else
+        # of the data folder) must not make ``remove`` delete it.
+        name = _in_files(rows[0][0]).removeprefix(f"{FILES}/")
+        path: Path | None = inside(inside(data_dir, FILES), name)
     except UnsafePathError as exc:
         log.warning("removing %r: its file was left alone: %s", resource_id, exc)
         path = None

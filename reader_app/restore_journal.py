@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from reader_app.durable import fsync_folder
+from reader_app.paths import AppPaths
 
 JOURNAL_NAME = "restore-journal.json"
 LOCK_NAME = ".restore.lock"  # Windows only
@@ -99,19 +100,26 @@ def journal_path(data_dir: Path) -> Path:
     return data_dir / JOURNAL_NAME
 
 
-def read_journal(data_dir: Path) -> Journal | None:
-    """The journal of an unfinished restore in ``data_dir``, or None."""
+def read_journal(data_dir: Path, app_paths: AppPaths | None = None) -> Journal | None:
+    """The journal of an unfinished restore in ``data_dir``, or None. It is data on disk
+    like any other: refused unless every path it names is one a restore of ``app_paths``
+    (by default the ``--data-dir`` layout) would use."""
     path = journal_path(data_dir)
     try:
         raw = json.loads(path.read_bytes())
+        if not isinstance(raw, dict):
+            raise ValueError("it is not a journal")
         journal = Journal(**raw)
         journal.data_dir = str(data_dir)
         if not isinstance(journal.moves, list) or journal.step not in _STEPS:
             raise ValueError(f"unknown step {journal.step!r}")
+        problem = journal_problem(journal, app_paths or _layout(data_dir))
+        if problem:
+            raise ValueError(problem)
         return journal
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, TypeError) as exc:
+    except (OSError, ValueError, TypeError, RecursionError) as exc:
         raise RestoreJournalError(
             f"the restore journal {path} cannot be read ({exc}); nothing was changed: the "
             f"data from before the restore is in the {ASIDE_PREFIX}* folder or file of "
@@ -121,6 +129,88 @@ def read_journal(data_dir: Path) -> Journal | None:
 
 
 _STEPS = (STAGING, STAGED, ASIDE, DATABASE, FILES, DONE, ROLLING_BACK)
+_CONFIG_FILES = ("settings.json", "window-state.ini")  # as backup_archive.CONFIG_FILES
+
+
+def _layout(data_dir: Path) -> AppPaths:
+    return AppPaths(data_dir, data_dir / "config", data_dir / "cache")
+
+
+def journal_problem(journal: Journal, app_paths: AppPaths) -> str:
+    """Why the journal names a path no restore of ``app_paths`` would touch (or a
+    staging, aside or work folder that is a link), or "" if it names none. Recovery
+    renames, removes and deletes the folders a journal names, so a crafted one must not
+    reach anything else."""
+    data_dir, database = Path(app_paths.data_dir), Path(app_paths.database)
+    fields = (journal.kind, journal.staging, journal.aside, journal.work, journal.index_dir)
+    if not all(type(v) is str for v in fields):
+        return "a path in it is not text"
+    if not all(type(v) is int and v >= 0 for v in (journal.moved, journal.aside_count)):
+        return "its counts are not counts"
+    if journal.kind not in ("archive", "snapshot"):
+        return f"unknown kind {journal.kind[:40]!r}"
+    staging, aside = Path(journal.staging), Path(journal.aside)
+    if staging.parent != data_dir or not staging.name.startswith(STAGING_PREFIX):
+        return f"its staging folder {journal.staging[:200]!r} is not in {data_dir}"
+    if journal.kind == "archive":
+        aside_ok = aside.parent == data_dir and aside.name.startswith(ASIDE_PREFIX)
+    else:
+        kept = f"{database.name}.{ASIDE_PREFIX}"
+        aside_ok = aside == database or (
+            aside.parent == data_dir and aside.name.startswith(kept) and "/" not in aside.name
+        )
+    if not aside_ok:
+        return f"its folder for the data from before {journal.aside[:200]!r} is not in {data_dir}"
+    if journal.work and Path(journal.work).parent != Path(app_paths.tmp_dir):
+        return f"its work folder {journal.work[:200]!r} is not in {app_paths.tmp_dir}"
+    if journal.index_dir and Path(journal.index_dir) != Path(app_paths.index_dir):
+        return f"its index folder {journal.index_dir[:200]!r} is not {app_paths.index_dir}"
+    # Recovery removes these folders: none of them (nor the folders holding the work
+    # and index folders) may be a link that leads elsewhere.
+    folders = [staging, aside]
+    if journal.work:
+        folders += [Path(app_paths.tmp_dir), Path(journal.work)]
+    if journal.index_dir:
+        index = Path(app_paths.index_dir)
+        folders += [index.parent, index]
+    for folder in folders:
+        if folder.is_symlink():
+            return f"{folder} is a link"
+    allowed = _allowed_moves(journal, app_paths)
+    for move in journal.moves:
+        if not (isinstance(move, list) and len(move) == 2 and all(type(p) is str for p in move)):
+            return "a rename in it is not a pair of paths"
+        pair = (Path(move[0]), Path(move[1]))
+        if pair not in allowed and not (journal.step == ROLLING_BACK and pair[::-1] in allowed):
+            return f"it would move {move[0][:200]!r} to {move[1][:200]!r}"
+    if journal.moved > len(journal.moves) or journal.aside_count > len(journal.moves):
+        return "its counts do not fit its renames"
+    for entry in journal.expect:
+        if not (isinstance(entry, list) and len(entry) == 3 and type(entry[0]) is str):
+            return "what it expects of the staged data is malformed"
+        parts = entry[0].split("/")
+        if entry[0].startswith("/") or any(p in ("", ".", "..") for p in parts):
+            return f"it names {entry[0][:200]!r} in its staging folder"
+    return ""
+
+
+def _allowed_moves(journal: Journal, app_paths: AppPaths) -> set[tuple[Path, Path]]:
+    """Every rename a restore of this kind makes (the current data aside, the staged data
+    into place)."""
+    database, data_dir = Path(app_paths.database), Path(app_paths.data_dir)
+    staging, aside = Path(journal.staging), Path(journal.aside)
+    if journal.kind == "snapshot":
+        pairs = {
+            (database.with_name(database.name + s), aside.with_name(aside.name + s))
+            for s in ("", "-wal", "-shm")
+        }
+        return pairs | {(staging / database.name, database)}
+    config = Path(app_paths.config_dir)
+    live = [database.with_name(database.name + s) for s in ("", "-wal", "-shm", "-journal")]
+    pairs = {(p, aside / p.name) for p in [*live, data_dir / "files"]}
+    pairs |= {(config / c, aside / "config" / c) for c in _CONFIG_FILES}
+    pairs |= {(staging / database.name, database), (staging / "files", data_dir / "files")}
+    return pairs | {(staging / "config" / c, config / c) for c in _CONFIG_FILES}
 
 
 def begin(
@@ -255,12 +345,29 @@ def staged_whole(journal: Journal) -> str:
         source, target = map(Path, journal.moves[index])
         if not _exists(source) and not _exists(target):
             return f"{source} is missing"
+    return _staged_database_problem(journal, pending)
+
+
+def _staged_database_problem(journal: Journal, pending: list[str]) -> str:
+    """Why the staged database still to be moved into place is not one the app writes,
+    or "": the journal and the staging folder are files on disk, so one planted there
+    gets the same check as a restore's."""
+    from reader_app.database_check import DatabaseCheckError, check_database
+
+    for name in pending:
+        if "/" in name or not name.endswith(".sqlite3"):
+            continue
+        try:
+            check_database(Path(journal.staging) / name)
+        except DatabaseCheckError as exc:
+            return f"the staged database is not one this app writes ({exc})"
     return ""
 
 
-def recover(data_dir: Path) -> str | None:
-    """Complete or roll back a restore cut short in ``data_dir``; say which, and where
-    the data is. None if there was none. Safe to run again if killed while it runs."""
+def recover(data_dir: Path, app_paths: AppPaths | None = None) -> str | None:
+    """Complete or roll back a restore cut short in ``data_dir`` (of ``app_paths``); say
+    which, and where the data is. None if there was none. Safe to run again if killed
+    while it runs."""
     if not journal_path(data_dir).exists():
         return None
     with exclusive(data_dir) as held:
@@ -268,7 +375,7 @@ def recover(data_dir: Path) -> str | None:
             raise RestoreJournalError(
                 "a restore is under way in another Resource Reader; try again when it has finished"
             )
-        journal = read_journal(data_dir)
+        journal = read_journal(data_dir, app_paths)
         if journal is None:
             return None
         try:

@@ -106,7 +106,7 @@ class Settings:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return cls(path)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:  # nested deeply: a restored one
             log.warning("settings: cannot read %s (%s); using defaults", path, exc)
             return cls(path)
         if not isinstance(data, dict):

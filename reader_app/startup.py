@@ -13,7 +13,7 @@ def prepare(paths: AppPaths) -> list[str]:
     """Recover an interrupted restore and sweep ``tmp/``; return the notices to show the
     user (one line each). Raises RestoreJournalError if a restore cannot be recovered."""
     notices = []
-    notice = restore_journal.recover(paths.data_dir)
+    notice = restore_journal.recover(paths.data_dir, paths)
     if notice:
         notices.append(notice)
     if paths.tmp_dir.is_dir() or (paths.data_dir / backups.FOLDER).is_dir():
