@@ -28,7 +28,7 @@ def image_size(path: str | Path) -> tuple[int, int] | None:
             if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
                 return _pair(">II", head, 16)
             if head.startswith((b"GIF87a", b"GIF89a")):
-                return _pair("<HH", head, 6)
+                return _gif(file, head)
             if head.startswith(b"BM"):
                 return _bmp(head)
             if head.startswith(b"\xff\xd8\xff"):
@@ -64,6 +64,47 @@ def _bmp(head: bytes) -> tuple[int, int]:
     if header == 12:  # the old OS/2 header: 16-bit sizes
         return _pair("<HH", head, 18)
     return _pair("<ii", head, 18)  # a negative height means top-down rows
+
+
+def _gif(file: BinaryIO, head: bytes) -> tuple[int, int]:
+    """The larger of the screen size and the largest frame: MuPDF decodes each frame at
+    its own size, so a 10 x 10 screen can hold a 30,000 x 30,000 frame."""
+    largest = _pair("<HH", head, 6)
+    position = 13 + (3 << ((head[10] & 7) + 1) if head[10] & 0x80 else 0)
+    for _ in range(_MAX_SEGMENTS):
+        file.seek(position)
+        block = file.read(1)
+        if block == b",":  # an image descriptor: left, top, width, height, flags
+            descriptor = file.read(9)
+            if len(descriptor) < 9:
+                break
+            frame = _pair("<HH", descriptor, 4)
+            if frame[0] * frame[1] > largest[0] * largest[1]:
+                largest = frame
+            flags = descriptor[8]
+            file.seek(3 << ((flags & 7) + 1) if flags & 0x80 else 0, 1)
+            file.read(1)  # the LZW code size
+        elif block == b"!":  # an extension: its label, then data blocks
+            file.read(1)
+        else:  # the trailer, or what is not a GIF block
+            break
+        position = _skip_sub_blocks(file)
+        if position < 0:
+            break
+    return largest
+
+
+def _skip_sub_blocks(file: BinaryIO) -> int:
+    """Past a GIF's data sub-blocks (each led by its length, the last of length 0): the
+    position after them, or -1 if the file ends first."""
+    for _ in range(10 * _MAX_SEGMENTS):
+        size = file.read(1)
+        if not size:
+            return -1
+        if size == b"\x00":
+            return file.tell()
+        file.seek(size[0], 1)
+    return -1
 
 
 def _jpeg(file: BinaryIO) -> tuple[int, int] | None:
