@@ -16,6 +16,7 @@ from typing import Any
 
 from reader_app.annotations import COLOURS, Annotation
 from reader_app.documents import DocumentError
+from reader_app.export.bidi import BIDI_CONTROLS
 from reader_app.export.pdf_active_content import remove_active_content
 from reader_app.export.scope import ExportItem
 
@@ -23,8 +24,8 @@ AUTHOR = "Resource Reader"
 MAX_CONTENT = 20_000  # characters of a note's popup: readers choke on far longer ones
 MARGIN = 18.0  # points from the page's top-left, as shown, for a note on the whole document
 # Control characters other than tab and line ends: some readers show them as boxes or
-# stop reading the string there.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# stop reading the string there. Bidi controls too: a reader's popup obeys them.
+_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff{BIDI_CONTROLS}]")
 
 
 @dataclass
