@@ -359,10 +359,12 @@ def _text(value: Any, what: str) -> str:
     return value
 
 
-def _target(target: Any, label: str) -> tuple[str, list[dict[str, Any]]]:
+def _target(target: Any, label: str, depth: int = 0) -> tuple[str, list[dict[str, Any]]]:
     """The target's source and its selectors, refinements and choices spread out."""
     if isinstance(target, list):
-        targets = [_target(t, label) for t in target]
+        if depth > 20:  # lists in lists, as deep as JSON allows, would exhaust the stack
+            raise NotesFileError(f"{label}: its target is lists nested too deeply")
+        targets = [_target(t, label, depth + 1) for t in target]
         if not targets:
             raise NotesFileError(f"{label} has no target")
         return next((t for t in targets if _SHA256.fullmatch(t[0])), targets[0])
