@@ -1,13 +1,14 @@
 """An image's size in pixels read from its header, before anything decodes it, and the
 limit above which an image is refused (a 1 MB PNG can hold 400 megapixels).
 
-Plain Python (no PyMuPDF), so it can run anywhere; documents.py checks every image
-with it before MuPDF opens one.
+Plain Python (no PyMuPDF), so it can run anywhere; documents.py checks every image,
+and every image in an EPUB, with it before MuPDF opens one.
 """
 
 from __future__ import annotations
 
 import struct
+import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
@@ -17,6 +18,7 @@ MAX_IMAGE_PIXELS = 100_000_000
 
 _JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 _MAX_SEGMENTS = 10_000  # JPEG segments or TIFF pages looked at before giving up
+MAX_EPUB_ENTRIES = 20_000  # an EPUB's files looked at for images
 
 
 def image_size(path: str | Path) -> tuple[int, int] | None:
@@ -24,30 +26,65 @@ def image_size(path: str | Path) -> tuple[int, int] | None:
     when it is not an image of a kind we read or its header cannot be made out."""
     try:
         with open(path, "rb") as file:
-            head = file.read(32)
-            if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
-                return _pair(">II", head, 16)
-            if head.startswith((b"GIF87a", b"GIF89a")):
-                return _gif(file, head)
-            if head.startswith(b"BM"):
-                return _bmp(head)
-            if head.startswith(b"\xff\xd8\xff"):
-                return _jpeg(file)
-            if head.startswith((b"II*\x00", b"MM\x00*")):
-                return _tiff(file, "<" if head.startswith(b"II") else ">")
+            return image_size_of(file)
+    except OSError:
+        return None
+
+
+def image_size_of(file: BinaryIO) -> tuple[int, int] | None:
+    """``image_size`` of an open file (seekable, at its start)."""
+    try:
+        head = file.read(32)
+        if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
+            return _pair(">II", head, 16)
+        if head.startswith((b"GIF87a", b"GIF89a")):
+            return _gif(file, head)
+        if head.startswith(b"BM"):
+            return _bmp(head)
+        if head.startswith(b"\xff\xd8\xff"):
+            return _jpeg(file)
+        if head.startswith((b"II*\x00", b"MM\x00*")):
+            return _tiff(file, "<" if head.startswith(b"II") else ">")
     except (OSError, struct.error):
         return None
     return None
 
 
 def oversized_image(path: str | Path) -> str | None:
-    """Why the image at ``path`` is refused (too many pixels), or None if it is not."""
+    """Why the image at ``path`` is refused (too many pixels), or the EPUB holding such
+    an image; None if it is not."""
     size = image_size(path)
-    if size is None or size[0] * size[1] <= MAX_IMAGE_PIXELS:
+    if size is None:
+        return _oversized_in_epub(path)
+    if size[0] * size[1] <= MAX_IMAGE_PIXELS:
         return None
+    return _refusal(f"{Path(path).name} is", size)
+
+
+def _oversized_in_epub(path: str | Path) -> str | None:
+    """Why the EPUB at ``path`` is refused (an image in it has too many pixels: MuPDF
+    decodes a book's images whole to lay out its pages), or None."""
+    try:
+        with open(path, "rb") as file:
+            if file.read(4) != b"PK\x03\x04":
+                return None
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist()[:MAX_EPUB_ENTRIES]:
+                if info.is_dir() or info.file_size < 24:
+                    continue
+                with archive.open(info) as entry:
+                    size = image_size_of(entry)
+                if size is not None and size[0] * size[1] > MAX_IMAGE_PIXELS:
+                    return _refusal(f"{Path(path).name} holds an image ({info.filename}) of", size)
+    except Exception:  # a damaged or encrypted archive: MuPDF says what is wrong with it
+        return None
+    return None
+
+
+def _refusal(subject: str, size: tuple[int, int]) -> str:
     width, height = size
     return (
-        f"{Path(path).name} is {width:,} x {height:,} pixels "
+        f"{subject} {width:,} x {height:,} pixels "
         f"({width * height / 1e6:,.0f} megapixels): images above "
         f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels are refused, as decoding one "
         "would take gigabytes of memory"
