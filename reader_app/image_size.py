@@ -17,7 +17,14 @@ from typing import BinaryIO
 MAX_IMAGE_PIXELS = 100_000_000
 
 _JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
-_MAX_SEGMENTS = 10_000  # JPEG segments or TIFF pages looked at before giving up
+_MAX_SEGMENTS = 10_000  # JPEG segments, GIF frames or TIFF pages looked at before giving up
+
+
+class _TooLong(Exception):
+    """The header goes on past ``_MAX_SEGMENTS``: its size cannot be known cheaply, and
+    the decoder, which reads on, may find a frame of any size there."""
+
+
 MAX_EPUB_ENTRIES = 20_000  # an EPUB's files looked at for images
 
 
@@ -33,6 +40,14 @@ def image_size(path: str | Path) -> tuple[int, int] | None:
 
 def image_size_of(file: BinaryIO) -> tuple[int, int] | None:
     """``image_size`` of an open file (seekable, at its start)."""
+    try:
+        return _size(file)
+    except _TooLong:
+        return None
+
+
+def _size(file: BinaryIO) -> tuple[int, int] | None:
+    """As ``image_size_of``, raising ``_TooLong`` for a header longer than we read."""
     try:
         head = file.read(32)
         if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
@@ -53,7 +68,16 @@ def image_size_of(file: BinaryIO) -> tuple[int, int] | None:
 def oversized_image(path: str | Path) -> str | None:
     """Why the image at ``path`` is refused (too many pixels), or the EPUB holding such
     an image; None if it is not."""
-    size = image_size(path)
+    try:
+        with open(path, "rb") as file:
+            size = _size(file)
+    except OSError:
+        size = None
+    except _TooLong:
+        return (
+            f"{Path(path).name}: its size is not in its first {_MAX_SEGMENTS:,} segments, "
+            "frames or pages, so it is refused: decoding it could take gigabytes of memory"
+        )
     if size is None:
         return _oversized_in_epub(path)
     if size[0] * size[1] <= MAX_IMAGE_PIXELS:
@@ -73,7 +97,10 @@ def _oversized_in_epub(path: str | Path) -> str | None:
                 if info.is_dir() or info.file_size < 24:
                     continue
                 with archive.open(info) as entry:
-                    size = image_size_of(entry)
+                    try:
+                        size = _size(entry)
+                    except _TooLong:
+                        size = (2**31, 2**31)  # as large as it may be
                 if size is not None and size[0] * size[1] > MAX_IMAGE_PIXELS:
                     return _refusal(f"{Path(path).name} holds an image ({info.filename}) of", size)
     except Exception:  # a damaged or encrypted archive: MuPDF says what is wrong with it
@@ -128,16 +155,15 @@ def _gif(file: BinaryIO, head: bytes) -> tuple[int, int]:
         position = _skip_sub_blocks(file)
         if position < 0:
             break
+    else:
+        raise _TooLong
     return largest
 
 
 def _skip_sub_blocks(file: BinaryIO) -> int:
     """Past a GIF's data sub-blocks (each led by its length, the last of length 0): the
     position after them, or -1 if the file ends first."""
-    for _ in range(10 * _MAX_SEGMENTS):
-        size = file.read(1)
-        if not size:
-            return -1
+    while size := file.read(1):  # each sub-block moves on at least one byte
         if size == b"\x00":
             return file.tell()
         file.seek(size[0], 1)
@@ -165,7 +191,7 @@ def _jpeg(file: BinaryIO) -> tuple[int, int] | None:
             height, width = struct.unpack(">xHH", file.read(5))
             return width, height
         file.seek(length - 2, 1)
-    return None
+    raise _TooLong
 
 
 def _tiff(file: BinaryIO, order: str) -> tuple[int, int] | None:
@@ -190,4 +216,6 @@ def _tiff(file: BinaryIO, order: str) -> tuple[int, int] | None:
                 largest = page
         next_offset = file.read(4)
         offset = struct.unpack(order + "I", next_offset)[0] if len(next_offset) == 4 else 0
+    if offset and offset not in seen:  # more pages than we look at
+        raise _TooLong
     return largest
