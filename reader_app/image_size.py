@@ -7,8 +7,12 @@ and every image in an EPUB, with it before MuPDF opens one.
 
 from __future__ import annotations
 
+import base64
+import io
+import re
 import struct
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,6 +30,9 @@ class _TooLong(Exception):
 
 
 MAX_EPUB_ENTRIES = 20_000  # an EPUB's files looked at for images
+MAX_EPUB_TEXT = 64_000_000  # bytes of one of its text files looked at for data: URIs
+_DATA_URI = re.compile(rb"data:image/[-+.\w]+(?:;[^;,]{0,200})*?;base64,([A-Za-z0-9+/=\s]+)", re.I)
+_UNKNOWN = (2**31, 2**31)  # the size of an image whose header goes on past what we read
 
 
 def image_size(path: str | Path) -> tuple[int, int] | None:
@@ -86,8 +93,9 @@ def oversized_image(path: str | Path) -> str | None:
 
 
 def _oversized_in_epub(path: str | Path) -> str | None:
-    """Why the EPUB at ``path`` is refused (an image in it has too many pixels: MuPDF
-    decodes a book's images whole to lay out its pages), or None."""
+    """Why the EPUB at ``path`` is refused (an image in it, a file or a data: URI in its
+    text, has too many pixels: MuPDF decodes a book's images whole to lay out its pages),
+    or None."""
     try:
         with open(path, "rb") as file:
             if file.read(4) != b"PK\x03\x04":
@@ -96,16 +104,43 @@ def _oversized_in_epub(path: str | Path) -> str | None:
             for info in archive.infolist()[:MAX_EPUB_ENTRIES]:
                 if info.is_dir() or info.file_size < 24:
                     continue
-                with archive.open(info) as entry:
-                    try:
-                        size = _size(entry)
-                    except _TooLong:
-                        size = (2**31, 2**31)  # as large as it may be
-                if size is not None and size[0] * size[1] > MAX_IMAGE_PIXELS:
-                    return _refusal(f"{Path(path).name} holds an image ({info.filename}) of", size)
-    except Exception:  # a damaged or encrypted archive: MuPDF says what is wrong with it
+                try:
+                    images = list(_entry_images(archive, info))
+                except Exception:  # a damaged or encrypted entry: MuPDF's to judge
+                    continue
+                for where, size in images:
+                    if size[0] * size[1] > MAX_IMAGE_PIXELS:
+                        return _refusal(f"{Path(path).name} holds an image ({where}) of", size)
+    except Exception:  # a damaged archive: MuPDF says what is wrong with it
         return None
     return None
+
+
+def _entry_images(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> Iterator[tuple[str, tuple[int, int]]]:
+    """The sizes of the images an EPUB's entry is or holds as data: URIs."""
+    with archive.open(info) as entry:
+        try:
+            size = _size(entry)
+        except _TooLong:
+            size = _UNKNOWN
+    if size is not None:
+        yield info.filename, size
+        return
+    if info.file_size > MAX_EPUB_TEXT:
+        return
+    for found in _DATA_URI.finditer(archive.read(info)):
+        text = re.sub(rb"\s+", b"", found.group(1)).rstrip(b"=")
+        try:
+            data = base64.b64decode(text[: len(text) // 4 * 4])
+            size = _size(io.BytesIO(data))
+        except _TooLong:
+            size = _UNKNOWN
+        except ValueError:  # not base64 after all (binascii.Error is a ValueError)
+            continue
+        if size is not None:
+            yield f"a data: URI in {info.filename}", size
 
 
 def _refusal(subject: str, size: tuple[int, int]) -> str:
