@@ -219,7 +219,9 @@ def read(data: bytes) -> list[SharedNote]:
     if len(data) > MAX_FILE:
         raise NotesFileError(f"the file is larger than {MAX_FILE // 1_000_000} MB")
     try:
-        parsed = json.loads(data.decode("utf-8-sig"), parse_constant=_no_constant)
+        parsed = json.loads(
+            data.decode("utf-8-sig"), parse_constant=_no_constant, parse_int=_bounded_int
+        )
     except UnicodeDecodeError as exc:
         raise NotesFileError("the file is not UTF-8 text") from exc
     except (json.JSONDecodeError, RecursionError) as exc:
@@ -236,6 +238,14 @@ def read(data: bytes) -> list[SharedNote]:
 
 def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _bounded_int(text: str) -> int:
+    # Python refuses to read one of over 4,300 digits with a message for programmers;
+    # an annotation with a smaller huge one is refused alone, as its field is checked.
+    if len(text.lstrip("-")) > 4_300:
+        raise ValueError(f"a whole number of {len(text):,} digits is larger than any it holds")
+    return int(text)
 
 
 def _types(node: dict[str, Any]) -> set[str]:

@@ -1,5 +1,6 @@
 """A W3C annotation whose target is lists nested as deep as JSON allows is refused with
-its reason (it raised RecursionError, an internal error)."""
+its reason (it raised RecursionError, an internal error), and so is a file holding a
+number too long for Python to read, in words."""
 
 from __future__ import annotations
 
@@ -26,3 +27,12 @@ def test_a_target_in_a_few_lists_is_read() -> None:
     item = {"@context": w3c.ANNO_CONTEXT, "type": "Annotation", "id": "urn:x:1", "target": [target]}
     (note,) = w3c.read(json.dumps(item).encode())
     assert note.source == "urn:sha256:" + "ab" * 32
+
+
+def test_a_number_too_long_for_python_is_refused_in_words() -> None:
+    """Python's own refusal named sys.set_int_max_str_digits, a message for programmers."""
+    item = '{"@context": "%s", "type": "Annotation", "id": "u", "target": "x", "n": %s}'
+    data = (item % (w3c.ANNO_CONTEXT, "9" * 5000)).encode()
+    with pytest.raises(w3c.NotesFileError) as refused:
+        w3c.read(data)
+    assert "5,000 digits" in str(refused.value) and "sys." not in str(refused.value)
