@@ -8,7 +8,9 @@ and every image in an EPUB, with it before MuPDF opens one.
 from __future__ import annotations
 
 import base64
+import functools
 import io
+import os
 import re
 import struct
 import zipfile
@@ -86,16 +88,22 @@ def oversized_image(path: str | Path) -> str | None:
             "frames or pages, so it is refused: decoding it could take gigabytes of memory"
         )
     if size is None:
-        return _oversized_in_epub(path)
+        try:
+            stamp = os.stat(path)
+        except OSError:
+            return None
+        return _oversized_in_epub(str(path), stamp.st_size, stamp.st_mtime_ns)
     if size[0] * size[1] <= MAX_IMAGE_PIXELS:
         return None
     return _refusal(f"{Path(path).name} is", size)
 
 
-def _oversized_in_epub(path: str | Path) -> str | None:
+@functools.lru_cache(maxsize=64)
+def _oversized_in_epub(path: str, size: int, mtime_ns: int) -> str | None:
     """Why the EPUB at ``path`` is refused (an image in it, a file or a data: URI in its
     text, has too many pixels: MuPDF decodes a book's images whole to lay out its pages),
-    or None."""
+    or None. Remembered by the file's size and time: a viewer's worker opens a book for
+    every page, and reading a long one's text takes a fifth of a second."""
     try:
         with open(path, "rb") as file:
             if file.read(4) != b"PK\x03\x04":
