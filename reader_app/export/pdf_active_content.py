@@ -86,14 +86,20 @@ def _lift_nested_dictionaries(doc: Any) -> None:
                     pending.append(held)
                 elif mupdf.pdf_is_dict(held):
                     pending.append(held)
+                    key = mupdf.pdf_dict_get_key(container, i) if is_dict else None
+                    # An action or entry a key path reaches (A, AA, ...) is cleaned where
+                    # it is: lifted, it would be cleaned, and reported, twice.
+                    if key is not None and mupdf.pdf_to_name(key) in _REACHED_KEYS:
+                        continue
                     if _may_act(mupdf, held):
                         lifted = mupdf.pdf_add_object(pdf, held)
-                        if is_dict:
-                            mupdf.pdf_dict_put(
-                                container, mupdf.pdf_dict_get_key(container, i), lifted
-                            )
+                        if key is not None:
+                            mupdf.pdf_dict_put(container, key, lifted)
                         else:
                             mupdf.pdf_array_put(container, i, lifted)
+
+
+_REACHED_KEYS = frozenset({*ACTION_KEYS, *CLEARED_KEYS})
 
 
 def _may_act(mupdf: Any, held: Any) -> bool:
