@@ -90,9 +90,21 @@ def _open_any(path: str | Path) -> Any:
     if (refused := oversized_image(path)) is not None:
         raise DocumentError(refused)
     try:
-        return pymupdf.open(path)
+        return _open_file(pymupdf, path)
     except Exception as exc:  # PyMuPDF raises several types for unreadable files
         raise DocumentError(f"cannot open {Path(path).name}: {_reason(exc)}") from None
+
+
+def _open_file(pymupdf: Any, path: str | Path) -> Any:
+    """``pymupdf.open(path)``, also for a name that is not UTF-8: MuPDF takes names as
+    UTF-8, so one holding an undecodable byte opened no file; it is read from memory."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        suffix = Path(path).suffix.lstrip(".")
+        kind = suffix if suffix.isascii() and suffix.isalnum() else None
+        return pymupdf.open(stream=Path(path).read_bytes(), filetype=kind)
+    return pymupdf.open(path)
 
 
 def _open(path: str | Path) -> Any:
@@ -524,7 +536,7 @@ def inspect(path: str | Path, password: str = "") -> Inspection:
     if (refused := oversized_image(path)) is not None:
         raise DocumentError(refused)
     try:
-        doc = pymupdf.open(path)
+        doc = _open_file(pymupdf, path)
     except Exception as exc:  # PyMuPDF raises several types for unreadable files
         raise DocumentError(f"{name} cannot be read: {_reason(exc)}") from None
     with doc:
