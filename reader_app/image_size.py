@@ -69,7 +69,7 @@ def _size(file: BinaryIO) -> tuple[int, int] | None:
             return _jpeg(file)
         if head.startswith((b"II*\x00", b"MM\x00*")):
             return _tiff(file, "<" if head.startswith(b"II") else ">")
-    except (OSError, struct.error):
+    except (OSError, struct.error, IndexError):  # cut short: MuPDF says what is wrong
         return None
     return None
 

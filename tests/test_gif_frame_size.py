@@ -29,3 +29,9 @@ def test_frames_within_the_screen_leave_its_size(tmp_path: Path) -> None:
     path.write_bytes(gif((37, 21), [(37, 21), (5, 5)]))
     assert image_size(path) == (37, 21)
     assert oversized_image(path) is None
+
+
+def test_a_gif_cut_short_after_its_screen_size_is_left_to_mupdf(tmp_path: Path) -> None:
+    path = tmp_path / "cut.gif"
+    path.write_bytes(b"GIF89a\x10\x00\x10\x00")  # no flags byte after the size
+    assert image_size(path) is None and oversized_image(path) is None
