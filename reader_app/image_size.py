@@ -76,7 +76,17 @@ def _size(file: BinaryIO) -> tuple[int, int] | None:
 
 def oversized_image(path: str | Path) -> str | None:
     """Why the image at ``path`` is refused (too many pixels), or the EPUB holding such
-    an image; None if it is not."""
+    an image; None if it is not. Remembered by the file's size and time: a viewer's
+    worker opens a document for every page, and a long GIF or book takes a while to read."""
+    try:
+        stamp = os.stat(path)
+    except OSError:
+        return None
+    return _verdict(str(path), stamp.st_size, stamp.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _verdict(path: str, size_in_bytes: int, mtime_ns: int) -> str | None:
     try:
         with open(path, "rb") as file:
             size = _size(file)
@@ -88,22 +98,16 @@ def oversized_image(path: str | Path) -> str | None:
             "frames or pages, so it is refused: decoding it could take gigabytes of memory"
         )
     if size is None:
-        try:
-            stamp = os.stat(path)
-        except OSError:
-            return None
-        return _oversized_in_epub(str(path), stamp.st_size, stamp.st_mtime_ns)
+        return _oversized_in_epub(path)
     if size[0] * size[1] <= MAX_IMAGE_PIXELS:
         return None
     return _refusal(f"{Path(path).name} is", size)
 
 
-@functools.lru_cache(maxsize=64)
-def _oversized_in_epub(path: str, size: int, mtime_ns: int) -> str | None:
+def _oversized_in_epub(path: str) -> str | None:
     """Why the EPUB at ``path`` is refused (an image in it, a file or a data: URI in its
     text, has too many pixels: MuPDF decodes a book's images whole to lay out its pages),
-    or None. Remembered by the file's size and time: a viewer's worker opens a book for
-    every page, and reading a long one's text takes a fifth of a second."""
+    or None."""
     try:
         with open(path, "rb") as file:
             if file.read(4) != b"PK\x03\x04":
