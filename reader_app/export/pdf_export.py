@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reader_app.annotations import COLOURS, Annotation
-from reader_app.documents import DocumentError
+from reader_app.documents import DocumentError, failure_reason
 from reader_app.export.bidi import BIDI_CONTROLS
 from reader_app.export.pdf_active_content import remove_active_content
 from reader_app.export.scope import ExportItem
@@ -50,7 +50,7 @@ def annotate(source_path: str | Path, items: list[ExportItem]) -> AnnotatedPdf:
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as exc:  # PyMuPDF raises several types for unreadable files
-        raise DocumentError(f"cannot open {path.name}: {exc}") from None
+        raise DocumentError(f"cannot open {path.name}: {failure_reason(exc)}") from None
     with doc:
         if doc.needs_pass:
             raise DocumentError(f"{path.name} is encrypted")
@@ -60,7 +60,9 @@ def annotate(source_path: str | Path, items: list[ExportItem]) -> AnnotatedPdf:
         try:
             removed = remove_active_content(doc)
         except Exception as exc:  # PyMuPDF raises several types for a damaged object
-            raise DocumentError(f"cannot make a safe copy of {path.name}: {exc}") from None
+            raise DocumentError(
+                f"cannot make a safe copy of {path.name}: {failure_reason(exc)}"
+            ) from None
         skipped = []
         for item in items:
             annotation = item.annotation
