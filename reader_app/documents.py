@@ -40,11 +40,13 @@ class PasswordError(DocumentError):
     """An encrypted PDF given no password, or the wrong one: ask the reader for it."""
 
 
-def _reason(exc: BaseException) -> str:
+def failure_reason(exc: BaseException) -> str:
     """What went wrong, in words: MuPDF's message without its error code."""
     text = re.sub(r"^code=\d+:\s*", "", str(exc)).strip()
     if isinstance(exc, MemoryError) or "malloc" in text or "out of memory" in text:
         return "it needs more memory than a worker may use"
+    if "exception stack overflow" in text:  # MuPDF's words for objects nested thousands deep
+        return "its objects are nested too deeply to read"
     return text or type(exc).__name__
 
 
@@ -58,7 +60,9 @@ def _reads_document(func: F) -> F:
         except DocumentError:
             raise
         except Exception as exc:
-            raise DocumentError(f"{Path(path).name} cannot be read: {_reason(exc)}") from None
+            raise DocumentError(
+                f"{Path(path).name} cannot be read: {failure_reason(exc)}"
+            ) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -90,9 +94,21 @@ def _open_any(path: str | Path) -> Any:
     if (refused := oversized_image(path)) is not None:
         raise DocumentError(refused)
     try:
-        return pymupdf.open(path)
+        return _open_file(pymupdf, path)
     except Exception as exc:  # PyMuPDF raises several types for unreadable files
-        raise DocumentError(f"cannot open {Path(path).name}: {_reason(exc)}") from None
+        raise DocumentError(f"cannot open {Path(path).name}: {failure_reason(exc)}") from None
+
+
+def _open_file(pymupdf: Any, path: str | Path) -> Any:
+    """``pymupdf.open(path)``, also for a name that is not UTF-8: MuPDF takes names as
+    UTF-8, so one holding an undecodable byte opened no file; it is read from memory."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        suffix = Path(path).suffix.lstrip(".")
+        kind = suffix if suffix.isascii() and suffix.isalnum() else None
+        return pymupdf.open(stream=Path(path).read_bytes(), filetype=kind)
+    return pymupdf.open(path)
 
 
 def _open(path: str | Path) -> Any:
@@ -231,7 +247,7 @@ def _pixmap(path: str | Path, number: int, zoom: float) -> Any:
             return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
         except Exception as exc:
             raise DocumentError(
-                f"page {number} of {Path(path).name} cannot be shown: {_reason(exc)}"
+                f"page {number} of {Path(path).name} cannot be shown: {failure_reason(exc)}"
             ) from None
         finally:
             collected_messages()  # logged; what MuPDF could not draw is left out
@@ -524,9 +540,9 @@ def inspect(path: str | Path, password: str = "") -> Inspection:
     if (refused := oversized_image(path)) is not None:
         raise DocumentError(refused)
     try:
-        doc = pymupdf.open(path)
+        doc = _open_file(pymupdf, path)
     except Exception as exc:  # PyMuPDF raises several types for unreadable files
-        raise DocumentError(f"{name} cannot be read: {_reason(exc)}") from None
+        raise DocumentError(f"{name} cannot be read: {failure_reason(exc)}") from None
     with doc:
         data = None
         if doc.needs_pass:

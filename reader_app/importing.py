@@ -97,6 +97,12 @@ class ImportResult:
         return data
 
 
+def readable_name(name: str) -> str:
+    """A file name as text the database can hold: a byte the file system's encoding does
+    not decode (kept by Python as a lone surrogate, which SQLite refuses) becomes U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def slug(title: str, sha256: str) -> str:
     """An id from the title, unique by the content's hash."""
     words = re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")[:40].strip("-")
@@ -240,7 +246,7 @@ def prepare(
     notices += getattr(seen, "notices", [])  # MuPDF's messages, kept off the terminal
     stored = seen.data if seen.data is not None else data
     sha = hashlib.sha256(stored).hexdigest()
-    title = one_line(seen.title) or one_line(path.stem) or "Untitled"
+    title = one_line(seen.title) or one_line(readable_name(path.stem)) or "Untitled"
     # Loaded here: its stemmer is the search's (Whoosh), which commands that do not
     # import or search should not pay for.
     from reader_app.pillar_suggestion import suggest
@@ -284,7 +290,7 @@ def commit(
                 kind or prepared.kind,
                 json.dumps(chosen_pillars),
                 prepared.pages,
-                prepared.path.name[:300],
+                readable_name(prepared.path.name)[:300],
                 now(),
             ),
         )

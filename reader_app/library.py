@@ -467,7 +467,7 @@ class Library:
         selection = filters.to_selection() if isinstance(filters, Filters) else filters
         wanted = {facet: selection.values(facet) for facet in FACETS}
         if self.read_only:
-            return self._search_unwritable_index(query, wanted, limit)
+            return self._search_unwritable_index(query, wanted, limit, self.read_only_reason)
         # If another process is indexing, or the disk is full, search what is there so
         # far, and say that it may not be everything.
         notices: tuple[str, ...] = ()
@@ -490,16 +490,24 @@ class Library:
         return results
 
     def _search_unwritable_index(
-        self, query: str, wanted: dict[str, frozenset[str]], limit: int
+        self, query: str, wanted: dict[str, frozenset[str]], limit: int, why: str = ""
     ) -> SearchResults:
         """Search when the index cannot be written (a full or read-only disk): the index
-        as it is if it can be read, else one built in memory for this session."""
+        as it is if it can be read, else one built in memory for this session. With
+        ``why`` (the reason), an index behind the latest changes is said to be."""
         from reader_app.search.memory import MemoryIndex, can_be_read
 
         sources = self.index_sources()
         if can_be_read(self.index, sources):
             with contextlib.suppress(IndexDamagedError):  # damage may only show when read
-                return self.index.search(query, wanted, limit)
+                results = self.index.search(query, wanted, limit)
+                if why and (stale := self.index.out_of_step(sources)):
+                    results.notices = (
+                        f"the search index is {stale} and cannot be updated while {why}; "
+                        "results may be incomplete",
+                        *results.notices,
+                    )
+                return results
         if self._memory_index is None or not self._memory_index.holds(sources):
             self._memory_index = MemoryIndex(sources)
         return self._memory_index.search(query, wanted, limit)

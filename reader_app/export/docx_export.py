@@ -19,6 +19,7 @@ from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from reader_app.export.bidi import without_bidi_controls
 from reader_app.export.scope import ExportGroup, ExportItem
 
 DETAILS_STYLE = "Note Details"
@@ -39,7 +40,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean(text: str) -> str:
-    """``text`` with line ends as ``\\n`` and without characters XML 1.0 forbids."""
+    """``text`` with line ends as ``\\n``, without characters XML 1.0 forbids and
+    without bidi controls (Word obeys them as a browser does)."""
+    text = without_bidi_controls(text)
     return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 

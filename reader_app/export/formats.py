@@ -11,6 +11,7 @@ from reader_app.export.scope import ExportGroup, ExportItem, ExportScope, collec
 from reader_app.library import Library
 
 DEFAULT_TITLE = "Notes from Resource Reader"
+PDF_TIMEOUT = 600.0  # seconds for an annotated PDF copy: a long report takes a while
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,11 @@ def export(
     group_by: str = "resource",
     title: str = DEFAULT_TITLE,
 ) -> tuple[Path, int]:
-    """Prepare and run an export in this process (the command line)."""
+    """Prepare and run an export for the command line: in this process, but an annotated
+    PDF (PyMuPDF on the reader's document) in a worker, under its memory limit."""
     job = prepare(library, fmt, path, scope, group_by, title)
+    if job.source_pdf is not None:
+        from reader_app.worker import run_isolated
+
+        return run_isolated(run, job, timeout=PDF_TIMEOUT), job.count
     return run(job), job.count

@@ -5,7 +5,8 @@ files, XFA forms and media annotations. What is left is pages, text, annotations
 plain links, which a PDF reader can only show.
 
 It works on an open PyMuPDF document, so it runs where ``pdf_export`` does: only in a
-worker process. It uses only the document's methods and imports no PyMuPDF itself.
+worker process. It uses the document's methods, and PyMuPDF's MuPDF bindings to reach
+dictionaries written inside other objects.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def remove_active_content(doc: Any) -> list[str]:
     was removed, one short description each. Run it before writing anything in, and save
     with garbage collection so the objects no longer referenced are dropped. An object
     PyMuPDF cannot read raises its error: a copy is refused rather than left unchecked."""
+    _lift_nested_dictionaries(doc)
     removed = _remove_media_annotations(doc)
     catalog = doc.pdf_catalog()
     for path in CATALOG_PATHS:
@@ -54,6 +56,58 @@ def remove_active_content(doc: Any) -> list[str]:
     for xref in range(1, doc.xref_length()):
         removed += _clean_object(doc, xref)
     return removed
+
+
+def _lift_nested_dictionaries(doc: Any) -> None:
+    """Make every dictionary written inside another object that could hold or be an action
+    an object of its own, so the per-object cleaning below sees it: an annotation written
+    straight into a page's /Annots array (not as a reference) carries its /A and /AA
+    there, where no key path reaches. The document reads the same."""
+    import pymupdf
+
+    mupdf = pymupdf.mupdf
+    pdf = pymupdf._as_pdf_document(doc)
+    for xref in range(1, doc.xref_length()):
+        # A walk, not a recursion: a hostile object can nest thousands deep.
+        pending = [mupdf.pdf_load_object(pdf, xref)]
+        while pending:
+            container = pending.pop()
+            is_dict = mupdf.pdf_is_dict(container)
+            count = mupdf.pdf_dict_len(container) if is_dict else mupdf.pdf_array_len(container)
+            for i in range(count):
+                held = (
+                    mupdf.pdf_dict_get_val(container, i)
+                    if is_dict
+                    else mupdf.pdf_array_get(container, i)
+                )
+                if mupdf.pdf_is_indirect(held):
+                    continue  # its own object: cleaned in its turn
+                if mupdf.pdf_is_array(held):
+                    pending.append(held)
+                elif mupdf.pdf_is_dict(held):
+                    pending.append(held)
+                    key = mupdf.pdf_dict_get_key(container, i) if is_dict else None
+                    # An action or entry a key path reaches (A, AA, ...) is cleaned where
+                    # it is: lifted, it would be cleaned, and reported, twice.
+                    if key is not None and mupdf.pdf_to_name(key) in _REACHED_KEYS:
+                        continue
+                    if _may_act(mupdf, held):
+                        lifted = mupdf.pdf_add_object(pdf, held)
+                        if key is not None:
+                            mupdf.pdf_dict_put(container, key, lifted)
+                        else:
+                            mupdf.pdf_array_put(container, i, lifted)
+
+
+_REACHED_KEYS = frozenset({*ACTION_KEYS, *CLEARED_KEYS})
+
+
+def _may_act(mupdf: Any, held: Any) -> bool:
+    """Whether a dictionary has a key the cleaning looks at (an action, a file, media)."""
+    names = {
+        mupdf.pdf_to_name(mupdf.pdf_dict_get_key(held, i)) for i in range(mupdf.pdf_dict_len(held))
+    }
+    return bool(names & {*ACTION_KEYS, *CLEARED_KEYS, *MEDIA_KEYS, "S", "JS", "Subtype"})
 
 
 def _remove_media_annotations(doc: Any) -> list[str]:

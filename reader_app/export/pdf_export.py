@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from reader_app.annotations import COLOURS, Annotation
-from reader_app.documents import DocumentError
+from reader_app.documents import DocumentError, failure_reason
+from reader_app.export.bidi import BIDI_CONTROLS
 from reader_app.export.pdf_active_content import remove_active_content
 from reader_app.export.scope import ExportItem
 
@@ -23,8 +24,8 @@ AUTHOR = "Resource Reader"
 MAX_CONTENT = 20_000  # characters of a note's popup: readers choke on far longer ones
 MARGIN = 18.0  # points from the page's top-left, as shown, for a note on the whole document
 # Control characters other than tab and line ends: some readers show them as boxes or
-# stop reading the string there.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# stop reading the string there. Bidi controls too: a reader's popup obeys them.
+_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff{BIDI_CONTROLS}]")
 
 
 @dataclass
@@ -49,7 +50,7 @@ def annotate(source_path: str | Path, items: list[ExportItem]) -> AnnotatedPdf:
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as exc:  # PyMuPDF raises several types for unreadable files
-        raise DocumentError(f"cannot open {path.name}: {exc}") from None
+        raise DocumentError(f"cannot open {path.name}: {failure_reason(exc)}") from None
     with doc:
         if doc.needs_pass:
             raise DocumentError(f"{path.name} is encrypted")
@@ -59,7 +60,9 @@ def annotate(source_path: str | Path, items: list[ExportItem]) -> AnnotatedPdf:
         try:
             removed = remove_active_content(doc)
         except Exception as exc:  # PyMuPDF raises several types for a damaged object
-            raise DocumentError(f"cannot make a safe copy of {path.name}: {exc}") from None
+            raise DocumentError(
+                f"cannot make a safe copy of {path.name}: {failure_reason(exc)}"
+            ) from None
         skipped = []
         for item in items:
             annotation = item.annotation

@@ -219,7 +219,9 @@ def read(data: bytes) -> list[SharedNote]:
     if len(data) > MAX_FILE:
         raise NotesFileError(f"the file is larger than {MAX_FILE // 1_000_000} MB")
     try:
-        parsed = json.loads(data.decode("utf-8-sig"), parse_constant=_no_constant)
+        parsed = json.loads(
+            data.decode("utf-8-sig"), parse_constant=_no_constant, parse_int=_bounded_int
+        )
     except UnicodeDecodeError as exc:
         raise NotesFileError("the file is not UTF-8 text") from exc
     except (json.JSONDecodeError, RecursionError) as exc:
@@ -236,6 +238,14 @@ def read(data: bytes) -> list[SharedNote]:
 
 def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _bounded_int(text: str) -> int:
+    # Python refuses to read one of over 4,300 digits with a message for programmers;
+    # an annotation with a smaller huge one is refused alone, as its field is checked.
+    if len(text.lstrip("-")) > 4_300:
+        raise ValueError(f"a whole number of {len(text):,} digits is larger than any it holds")
+    return int(text)
 
 
 def _types(node: dict[str, Any]) -> set[str]:
@@ -359,10 +369,12 @@ def _text(value: Any, what: str) -> str:
     return value
 
 
-def _target(target: Any, label: str) -> tuple[str, list[dict[str, Any]]]:
+def _target(target: Any, label: str, depth: int = 0) -> tuple[str, list[dict[str, Any]]]:
     """The target's source and its selectors, refinements and choices spread out."""
     if isinstance(target, list):
-        targets = [_target(t, label) for t in target]
+        if depth > 20:  # lists in lists, as deep as JSON allows, would exhaust the stack
+            raise NotesFileError(f"{label}: its target is lists nested too deeply")
+        targets = [_target(t, label, depth + 1) for t in target]
         if not targets:
             raise NotesFileError(f"{label} has no target")
         return next((t for t in targets if _SHA256.fullmatch(t[0])), targets[0])

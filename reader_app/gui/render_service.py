@@ -14,12 +14,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing import Pipe
+from pathlib import Path
 from typing import Any, cast
 
 from PySide6.QtCore import QObject, Signal
@@ -32,9 +34,11 @@ from reader_app.documents import (
     render_page_to_file,
     warm_up,
 )
+from reader_app.search.index_folder import process_alive
 from reader_app.worker import WorkerPool
 
 RENDER_TIMEOUT = 10.0  # seconds before a job is given up and its worker replaced
+PAGES_PREFIX = "reader-pages-"  # folders in memory for rendered pages, one a service
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,12 @@ class RenderService(QObject):
         super().__init__(parent)
         # Pixels come back through files in memory (see RenderedFile), unless a test
         # gives a function of its own, which returns them as bytes.
-        self._folder = tempfile.mkdtemp(prefix="reader-pages-", dir=_memory_folder())
+        # Named for this process, so the next start can tell the folder of a killed app
+        # (whose last pages, the reader's document as pixels, would stay until a reboot).
+        sweep_page_folders(_memory_folder() or tempfile.gettempdir())
+        self._folder = tempfile.mkdtemp(
+            prefix=f"{PAGES_PREFIX}{os.getpid()}-", dir=_memory_folder()
+        )
         self._func: Callable[..., RenderedPage | RenderedFile] = func or render_page_to_file
         self._extra: tuple[str, ...] = () if func else (self._folder,)
         # Page renders go before other jobs (page layouts, finds): they are what the
@@ -181,6 +190,19 @@ class RenderService(QObject):
             self.failed.emit(job.key, refused)
         else:
             self.rendered.emit(job.key, image)
+
+
+def sweep_page_folders(root: str | Path) -> None:
+    """Remove the page folders in ``root`` that render services of processes now gone
+    left (an app that was killed); ours only, never through a link."""
+    for leftover in Path(root).glob(f"{PAGES_PREFIX}*-*"):
+        pid = leftover.name.removeprefix(PAGES_PREFIX).split("-")[0]
+        with contextlib.suppress(OSError):
+            own = leftover.lstat()
+            if not pid.isdigit() or process_alive(int(pid)) or not stat.S_ISDIR(own.st_mode):
+                continue
+            if own.st_uid == os.getuid():
+                shutil.rmtree(leftover)
 
 
 def _memory_folder() -> str | None:

@@ -309,6 +309,8 @@ class SearchIndex:
         except BaseException:
             with contextlib.suppress(Exception):  # the first error is the one to report
                 run.writer.cancel()
+            with contextlib.suppress(Exception):
+                _drop_unused_files(self.folder, run.writer)
             raise
         finally:
             unmark_writing(self.folder)
@@ -647,6 +649,27 @@ class _Storage(FileStorage):
 
     def temp_storage(self, name: str | None = None) -> Any:
         return super().temp_storage(f"{name or 'tmp'}-{self._suffix}")
+
+
+def _drop_unused_files(folder: Path, writer: Any) -> None:
+    """Delete what ``writer``, failed, left in ``folder`` (segment files no table of
+    contents names, its empty temporary folder), holding the index's lock: on a full disk
+    each retry would add its own, and the disk would stay full."""
+    held = getattr(writer, "writelock", None)
+    if held is not None and getattr(held, "fd", None) is not None:  # set while it is held
+        held.release()  # its cancel failed too (closing a file on a full disk) and kept it
+    storage = _Storage(str(folder))
+    lock = storage.lock("MAIN_WRITELOCK")
+    if not lock.acquire(blocking=False):
+        return  # another writer's now: its new files are not ours to judge
+    try:
+        toc = TOC.read(storage, "MAIN")
+        windex.clean_files(storage, "MAIN", toc.generation, toc.segments)
+        for temporary in folder.glob(f"MAIN.tmp-{os.getpid()}-*"):
+            with contextlib.suppress(OSError):
+                temporary.rmdir()  # only if empty
+    finally:
+        lock.release()
 
 
 def _open(folder: Path | str) -> windex.Index:

@@ -27,7 +27,7 @@ def written_elsewhere(folder: Path) -> bool:
         return False
     marked = [n[len(WRITING) :] for n in names if n.startswith(WRITING)]
     pids = {int(pid) for pid in marked if pid.isdigit()} - {os.getpid()}
-    return any(_alive(pid) for pid in pids)
+    return any(process_alive(pid) for pid in pids)
 
 
 def why_not_written(exc: OSError) -> str:
@@ -67,7 +67,8 @@ def unmark_writing(folder: Path) -> None:
         (folder / f"{WRITING}{os.getpid()}").unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process with id ``pid`` runs (True where that cannot be told)."""
     if os.name == "nt":  # os.kill(pid, 0) would send Ctrl+C there
         return True
     try:
@@ -86,5 +87,5 @@ def sweep_beside(folder: Path) -> None:
     for prefix in (REBUILDING, REPLACED):
         for path in folder.parent.glob(f"{prefix}*"):
             pid = path.name[len(prefix) :].split("-")[0]
-            if not (pid.isdigit() and _alive(int(pid))) or int(pid) == os.getpid():
+            if not (pid.isdigit() and process_alive(int(pid))) or int(pid) == os.getpid():
                 remove_quietly(path)

@@ -93,8 +93,12 @@ class MemoryIndex(SearchIndex):
 
 
 def can_be_read(index: SearchIndex, sources: list[IndexSource]) -> bool:
-    """Whether ``index`` can be searched as it is, if perhaps behind the latest changes."""
+    """Whether ``index`` can be searched as it is, if perhaps behind the latest changes;
+    not when it holds nothing of what there is to search (a first build stopped by a full
+    disk leaves an empty index, which would find nothing and say nothing)."""
     state = index.out_of_step(sources)
+    if state.startswith("out of date") and sources and index.out_of_step(()) == "":
+        return False  # nothing indexed: measured against no sources, nothing is gone
     return state == "" or state.startswith("out of date")
 
 
