@@ -33,7 +33,7 @@ from reader_app import (
 from reader_app.annotations import AnnotationError, AnnotationFilter, Annotations
 from reader_app.backups import BackupError
 from reader_app.catalog import KINDS, Resource
-from reader_app.cli_output import print_json, terminal_text
+from reader_app.cli_output import begin_output, print_json, print_json_error, terminal_text
 from reader_app.deep_links import is_deep_link
 from reader_app.documents import DocumentError, document_info
 from reader_app.export.formats import ExportError
@@ -152,8 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     multiprocessing.freeze_support()  # worker processes in a frozen bundle
     route_messages_to_log()  # never on stdout: it would break --json
+    words = list(sys.argv[1:] if argv is None else argv)
+    begin_output()
     try:
-        words = list(sys.argv[1:] if argv is None else argv)
         # A link from exported notes (the desktop passes it as the only argument).
         at = _deep_link_at(words)
         link = words.pop(at) if at is not None else None
@@ -183,11 +184,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             library.close()
     except UsageError as exc:
-        _fail(f"usage error: {exc}")
-        return EXIT_USAGE
+        return _failed(f"usage error: {exc}", EXIT_USAGE, words)
     except USER_ERRORS as exc:
-        _fail(f"error: {exc}")
-        return EXIT_ERROR
+        return _failed(f"error: {exc}", EXIT_ERROR, words)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -198,10 +197,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("READER_APP_DEBUG"):
             raise
         if why := _not_written(exc):  # a full or read-only disk, not a bug
-            _fail(f"error: {why}")
-            return EXIT_ERROR
-        _fail(f"internal error: {type(exc).__name__}: {exc} (set READER_APP_DEBUG=1 for details)")
-        return EXIT_ERROR
+            return _failed(f"error: {why}", EXIT_ERROR, words)
+        return _failed(
+            f"internal error: {type(exc).__name__}: {exc} (set READER_APP_DEBUG=1 for details)",
+            EXIT_ERROR,
+            words,
+        )
 
 
 def _deep_link_at(words: list[str]) -> int | None:
@@ -252,6 +253,15 @@ def _not_written(exc: Exception) -> str:
     if isinstance(exc, OSError) and exc.errno == errno.EROFS:
         return f"cannot write {exc.filename or 'a file'}: the disk is read-only"
     return ""
+
+
+def _failed(message: str, code: int, words: list[str]) -> int:
+    """Say why the command failed, on stderr; with ``--json``, on stdout too as its one
+    JSON document (a script reads stdout); return the exit code."""
+    _fail(message)
+    if "--json" in words:
+        print_json_error(message, code)
+    return code
 
 
 def _fail(message: str) -> None:
