@@ -10,7 +10,8 @@ from repo_paths import REPO
 PACKAGE = REPO / "reader_app"
 GUI = PACKAGE / "gui"
 # Modules allowed to import PyMuPDF: they run only in worker processes.
-PYMUPDF_MODULES = {"documents.py", "pdf_export.py", "mupdf_messages.py"}  # by file name
+# By file name; pdf_active_content is called only by pdf_export.annotate, in a worker.
+PYMUPDF_MODULES = {"documents.py", "pdf_export.py", "pdf_active_content.py", "mupdf_messages.py"}
 SEARCH_PACKAGE = PACKAGE / "search"
 
 

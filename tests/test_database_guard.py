@@ -5,6 +5,7 @@ command that restores one, and `doctor` reports it (and changes nothing)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -104,7 +105,8 @@ def test_no_new_library_where_a_restore_left_the_data(tmp_path: Path) -> None:
     shutil.move(app_paths.database, aside / "library.sqlite3")
     (app_paths.data_dir / ".restoring-abc").mkdir()
     refused = cli(app_paths.data_dir, "note", "list", "--json")
-    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.returncode == 1
+    assert "no new, empty library was made" in json.loads(refused.stdout)["error"]
     assert "no new, empty library was made" in refused.stderr
     assert "before-restore-20261201-100000" in refused.stderr
     assert not app_paths.database.exists()
