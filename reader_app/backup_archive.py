@@ -613,16 +613,15 @@ def _swap(
     incoming += [(staging / CONFIG / c, app_paths.config_dir / c) for c in CONFIG_FILES]
     incoming = [(source, target) for source, target in incoming if source.exists()]
     try:
-        restore_journal.staged(journal, outgoing, incoming, expect)
-        restore_journal.carry_out(journal)
-    except (OSError, restore_journal.RestoreJournalError) as exc:
-        try:
-            restore_journal.roll_back(journal)
-        except (OSError, restore_journal.RestoreJournalError):
+        restore_journal.swap_in(journal, outgoing, incoming, expect)
+    except restore_journal.SwapFailed as failed:
+        if failed.undone:
             raise ArchiveError(
-                f"cannot restore: {exc}; putting the library back failed too: the data "
-                f"from before is in {aside}, and the next start of the app completes the "
-                "restore or puts the library back (the journal says which), and tells you"
+                f"cannot restore: {failed}; the library was put back as it was"
             ) from None
-        raise ArchiveError(f"cannot restore: {exc}; the library was put back as it was") from None
+        raise ArchiveError(
+            f"cannot restore: {failed}; putting the library back failed too: the data "
+            f"from before is in {aside}, and the next start of the app completes the "
+            "restore or puts the library back (the journal says which), and tells you"
+        ) from None
     return [target.relative_to(aside).as_posix() for _, target in outgoing]

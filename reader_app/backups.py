@@ -144,19 +144,16 @@ def restore(database: Path, backup: Path, now: datetime | None = None) -> Path |
             if kept is not None and database.with_name(database.name + suffix).exists()
         ]
         try:
-            restore_journal.staged(journal, aside, [(incoming, database)], expect)
-            restore_journal.carry_out(journal)
-        except (OSError, restore_journal.RestoreJournalError) as exc:
-            try:
-                restore_journal.roll_back(journal)
-            except (OSError, restore_journal.RestoreJournalError):
+            restore_journal.swap_in(journal, aside, [(incoming, database)], expect)
+        except restore_journal.SwapFailed as failed:
+            if failed.undone:
                 raise BackupError(
-                    f"cannot restore {backup.name}: {exc}; putting the database back failed "
-                    f"too: it is kept as {kept}, and the next start completes the restore or "
-                    "puts it back (the journal says which), and tells you"
+                    f"cannot restore {backup.name}: {failed}; the database was put back as it was"
                 ) from None
             raise BackupError(
-                f"cannot restore {backup.name}: {exc}; the database was put back as it was"
+                f"cannot restore {backup.name}: {failed}; putting the database back failed "
+                f"too: it is kept as {kept}, and the next start completes the restore or "
+                "puts it back (the journal says which), and tells you"
             ) from None
     return kept
 

@@ -280,6 +280,30 @@ def _step_after(journal: Journal) -> str:
     return DATABASE  # the database is the first of the incoming moves
 
 
+class SwapFailed(RestoreJournalError):
+    """The renames that put a restore in place failed (``cause``); ``undone`` says whether
+    the data from before is back, or the next start is to finish what the journal says."""
+
+    def __init__(self, cause: BaseException, undone: bool) -> None:
+        super().__init__(str(cause))
+        self.cause, self.undone = cause, undone
+
+
+def swap_in(journal: Journal, aside: list[tuple[Path, Path]], incoming: list[tuple[Path, Path]],
+            expect: list[tuple[str, int, str]]) -> None:  # fmt: skip
+    """Record the renames (``staged``) and carry them out; if any fails, undo those done.
+    Raises SwapFailed."""
+    try:
+        staged(journal, aside, incoming, expect)
+        carry_out(journal)
+    except (OSError, RestoreJournalError) as exc:
+        try:
+            roll_back(journal)
+        except (OSError, RestoreJournalError):
+            raise SwapFailed(exc, undone=False) from None
+        raise SwapFailed(exc, undone=True) from None
+
+
 def roll_back(journal: Journal) -> None:
     """Put the data from before back: reverse the renames done (the one a kill may have
     cut short included, if it happened), then forget the restore."""
