@@ -21,7 +21,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from reader_app import annotations, catalog, importing, paths
+from reader_app import annotations as notes
+from reader_app import catalog, importing, paths
 from reader_app.manifest import _DATE, _ID, ManifestError, load_manifest
 from reader_app.migrations import LATEST_VERSION, MIGRATIONS
 from reader_app.packs.format import LINE_CHARS, MAX_EDITION, TEXT_CHARS, printable
@@ -192,17 +193,17 @@ COLUMN_RULES: dict[str, dict[str, Rule]] = {
         "id": _ANNOTATION,
         "resource_id": _RESOURCE_ID,
         "doc_sha256": _text(64, pattern=_SHA256),  # empty: a version not known (w3c)
-        "kind": _choice(annotations.KINDS),
+        "kind": _choice(notes.KINDS),
         "page": _nullable(_PAGE),
         "quads": _quads,
-        "exact": _text(annotations.MAX_QUOTE),
-        "prefix": _text(annotations.CONTEXT),
-        "suffix": _text(annotations.CONTEXT),
-        "body": _text(annotations.MAX_BODY),
-        "color": _choice(annotations.COLOURS),
+        "exact": _text(notes.MAX_QUOTE),
+        "prefix": _text(notes.CONTEXT),
+        "suffix": _text(notes.CONTEXT),
+        "body": _text(notes.MAX_BODY),
+        "color": _choice(notes.COLOURS),
         "created": _timestamp,
         "updated": _timestamp,
-        "anchor": _choice(annotations.ANCHORS),
+        "anchor": _choice(notes.ANCHORS),
         "origin_key": _nullable(_text(MAX_KEY, empty=False)),
     },
     "annotation_tags": {"annotation_id": _ANNOTATION, "tag_id": _ROWID},

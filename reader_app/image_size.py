@@ -16,7 +16,7 @@ import struct
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 # 100 megapixels: a 10,000 x 10,000 scan, or a poster at 300 dpi. Decoded, such an image
 # takes 300-400 MB; MuPDF decodes an image file whole before it can scale it down.
@@ -47,7 +47,7 @@ def image_size(path: str | Path) -> tuple[int, int] | None:
         return None
 
 
-def image_size_of(file: BinaryIO) -> tuple[int, int] | None:
+def image_size_of(file: IO[bytes]) -> tuple[int, int] | None:
     """``image_size`` of an open file (seekable, at its start)."""
     try:
         return _size(file)
@@ -55,7 +55,7 @@ def image_size_of(file: BinaryIO) -> tuple[int, int] | None:
         return None
 
 
-def _size(file: BinaryIO) -> tuple[int, int] | None:
+def _size(file: IO[bytes]) -> tuple[int, int] | None:
     """As ``image_size_of``, raising ``_TooLong`` for a header longer than we read."""
     try:
         head = file.read(32)
@@ -177,7 +177,7 @@ def _bmp(head: bytes) -> tuple[int, int]:
     return _pair("<ii", head, 18)  # a negative height means top-down rows
 
 
-def _gif(file: BinaryIO, head: bytes) -> tuple[int, int]:
+def _gif(file: IO[bytes], head: bytes) -> tuple[int, int]:
     """The larger of the screen size and the largest frame: MuPDF decodes each frame at
     its own size, so a 10 x 10 screen can hold a 30,000 x 30,000 frame."""
     largest = _pair("<HH", head, 6)
@@ -207,7 +207,7 @@ def _gif(file: BinaryIO, head: bytes) -> tuple[int, int]:
     return largest
 
 
-def _skip_sub_blocks(file: BinaryIO) -> int:
+def _skip_sub_blocks(file: IO[bytes]) -> int:
     """Past a GIF's data sub-blocks (each led by its length, the last of length 0): the
     position after them, or -1 if the file ends first."""
     while size := file.read(1):  # each sub-block moves on at least one byte
@@ -217,7 +217,7 @@ def _skip_sub_blocks(file: BinaryIO) -> int:
     return -1
 
 
-def _jpeg(file: BinaryIO) -> tuple[int, int] | None:
+def _jpeg(file: IO[bytes]) -> tuple[int, int] | None:
     file.seek(2)
     for _ in range(_MAX_SEGMENTS):
         byte = file.read(1)
@@ -241,7 +241,7 @@ def _jpeg(file: BinaryIO) -> tuple[int, int] | None:
     raise _TooLong
 
 
-def _tiff(file: BinaryIO, order: str) -> tuple[int, int] | None:
+def _tiff(file: IO[bytes], order: str) -> tuple[int, int] | None:
     file.seek(4)
     (offset,) = struct.unpack(order + "I", file.read(4))
     seen: set[int] = set()
