@@ -206,6 +206,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
 
         self._make_menus()
+        if library.read_only:  # what only adds to the library is offered greyed, with why
+            for action in (self.add_documents_action, self.install_pack_action):
+                action.setEnabled(False)
+                action.setToolTip(f"Not available: {library.read_only_reason}")
 
         self.runner = SearchRunner(library.index_dir, parent=self)
         self.search_field.textChanged.connect(self.on_search_text_changed)
@@ -245,7 +249,10 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._action(file_menu, "&Export Notes…", self.export_notes, "Ctrl+Shift+E")
         file_menu.addSeparator()
-        self._action(file_menu, "&Install Resource Pack…", self.packs.install).setToolTip(
+        self.install_pack_action = self._action(
+            file_menu, "&Install Resource Pack…", self.packs.install
+        )
+        self.install_pack_action.setToolTip(
             "Add a collection, or newer editions of resources, from a resource pack"
         )
         self._action(file_menu, "Export Collection as &Pack…", self.packs.export).setToolTip(
@@ -793,9 +800,12 @@ class MainWindow(QMainWindow):
             ("&Remove from Library…", lambda: self.remove_from_library(resource_id)),
         ):
             action = menu.addAction(name, slot)
-            action.setEnabled(own)  # the bundled collection is not the reader's to change
+            # The bundled collection is not the reader's to change; nothing is, read-only.
+            action.setEnabled(own and not self._library.read_only)
         menu.addSeparator()
-        menu.addAction("Add &Documents…", self.importer.choose_files)
+        menu.addAction("Add &Documents…", self.importer.choose_files).setEnabled(
+            not self._library.read_only
+        )
         return menu
 
     def edit_details(self, resource_id: str | None) -> None:

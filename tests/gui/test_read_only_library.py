@@ -105,3 +105,18 @@ def test_the_banner_wraps_in_a_narrow_window_and_says_what_to_do(qtbot, opened, 
         < window.tabs.mapTo(window.centralWidget(), window.tabs.rect().topLeft()).y() + 1
     )
     window.close()
+
+
+def test_what_only_adds_to_the_library_is_greyed_with_why(qtbot, opened, tmp_path) -> None:
+    library, _ = opened
+    window = make_window(qtbot, library, tmp_path / "state.ini", (1100, 760))
+    for action in (window.add_documents_action, window.install_pack_action):
+        assert not action.isEnabled()
+        assert READ_ONLY in action.toolTip()
+    view = window.table
+    menu = window.library_menu(view, view.visualRect(window.proxy.index(0, 0)).center())
+    assert menu is not None
+    offered = {a.text(): a.isEnabled() for a in menu.actions() if a.text()}
+    assert offered["Add &Documents…"] is False and offered["&Remove from Library…"] is False
+    assert offered["&Open"] is True  # reading still is
+    window.close()
