@@ -48,7 +48,5 @@ def info_plist(version: str | None = None) -> dict[str, Any]:
                 "LSItemContentTypes": [PACK_UTI],
             }
         ],
-        "CFBundleURLTypes": [
-            {"CFBundleURLName": f"{APP_ID}.link", "CFBundleURLSchemes": [SCHEME]}
-        ],
+        "CFBundleURLTypes": [{"CFBundleURLName": f"{APP_ID}.link", "CFBundleURLSchemes": [SCHEME]}],
     }
