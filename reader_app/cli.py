@@ -178,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_backup.cmd_restore(app_paths, args)
         if args.command == "doctor":  # runs, and says why, when the database cannot open
             return cli_doctor.cmd_doctor(app_paths, args)
-        library = Library.open(app_paths)
+        library = Library.open(app_paths, recover=False)  # prepared above, notices said
         try:
             return COMMANDS[args.command](library, args)
         finally:

@@ -96,7 +96,8 @@ class Library:
         with contextlib.suppress(OSError):  # a full or read-only disk: the store opens read-only
             paths.ensure()
         if recover:
-            for notice in startup.prepare(paths):  # the CLI and the GUI have said it already
+            # Scripts and tests; the CLI and the GUI run it themselves to show its notices.
+            for notice in startup.prepare(paths):
                 log.warning("%s", notice)
         database_guard.check_before_open(paths)
         store = Store(paths.database)  # checked and upgraded before it is copied

@@ -70,7 +70,8 @@ def run(app_paths: AppPaths, link: str | None = None, packs: Sequence[Path] = ()
         while True:
             try:
                 notices += startup.prepare(app_paths)  # a restore cut short: finished or undone
-                library = Library.open(app_paths, backup=False)  # backed up once the window is up
+                # Prepared just above (its notices shown); backed up once the window is up.
+                library = Library.open(app_paths, backup=False, recover=False)
             except UnusableDatabaseError as exc:  # kept as it is; the daily backups offered
                 notice = offer_backups(exc)
                 if notice is None:
