@@ -523,12 +523,7 @@ def restore_archive(app_paths: AppPaths, path: Path, now: datetime | None = None
     now = now or datetime.now(UTC)
     path = Path(path)
     data_dir = app_paths.data_dir
-    with restore_journal.exclusive(data_dir) as held:
-        if not held:
-            raise ArchiveError(
-                "another restore is under way in this data folder; nothing was changed"
-            )
-        restore_journal.refuse_if_pending(data_dir)
+    with restore_journal.sole_restore(data_dir):
         with work_folder(app_paths.tmp_dir, "restore-") as work:
             checked = work / DATABASE
             manifest = _verify(path, checked)

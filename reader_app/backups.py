@@ -100,12 +100,7 @@ def restore(database: Path, backup: Path, now: datetime | None = None) -> Path |
             f"({exc}); nothing was changed"
         ) from None
     data_dir = database.parent
-    with restore_journal.exclusive(data_dir) as held:
-        if not held:
-            raise BackupError(
-                "another restore is under way in this data folder; nothing was changed"
-            )
-        restore_journal.refuse_if_pending(data_dir)
+    with restore_journal.sole_restore(data_dir):
         kept = _kept_name(database, now) if database.exists() else None
         journal = restore_journal.begin(data_dir, "snapshot", backup, kept or database)
         staging = Path(journal.staging)

@@ -448,6 +448,19 @@ def _kept(journal: Journal) -> str:
     return f"the data from before it is kept in {journal.aside} (never deleted by the app)"
 
 
+@contextlib.contextmanager
+def sole_restore(data_dir: Path) -> Iterator[None]:
+    """Hold the restore lock for a restore about to start; RestoreJournalError if another
+    process holds it, or an earlier restore is not yet recovered."""
+    with exclusive(data_dir) as held:
+        if not held:
+            raise RestoreJournalError(
+                "another restore is under way in this data folder; nothing was changed"
+            )
+        refuse_if_pending(data_dir)
+        yield
+
+
 def refuse_if_pending(data_dir: Path) -> None:
     """Refuse to start a restore over one not yet recovered."""
     if journal_path(data_dir).exists():
