@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader_app import backups, restore_journal
+from reader_app.importing import FILES
 from reader_app.paths import AppPaths
 from reader_app.store import StoreError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-FILES = "files"  # the imported documents (importing.FILES)
 
 
 class UnusableDatabaseError(StoreError):

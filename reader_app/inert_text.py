@@ -10,7 +10,9 @@ import re
 # and OSC sequences; C1 CSI is U+009B), line and paragraph separators, bidi embeddings,
 # overrides and isolates (they reorder what follows them), and lone surrogates (an
 # undecodable file name; printing one would fail).
-_OTHERS = "\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+# LRE, RLE, PDF, LRO, RLO and LRI, RLI, FSI, PDI, as a regex character class's body.
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_OTHERS = f"\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}\ud800-\udfff"
 _ONE_LINE = re.compile(f"[\x00-\x1f{_OTHERS}]")
 _LINES = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}]")  # keeps tab and line feed
 # Of those, what json.dumps(ensure_ascii=False) leaves raw (it escapes only C0 controls).

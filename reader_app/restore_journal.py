@@ -361,7 +361,7 @@ def staged_whole(journal: Journal) -> str:
             continue
         path = staging.joinpath(*name.split("/"))
         try:
-            if path.stat().st_size != size or _sha256(path) != sha256:
+            if path.stat().st_size != size or sha256_of(path) != sha256:
                 return f"{name} in {staging} is not as it was staged"
         except OSError as exc:
             return f"{name} in {staging} cannot be read ({exc.strerror or exc})"
@@ -567,16 +567,12 @@ def _remove_empty(folder: Path) -> None:
         folder.rmdir()
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         while chunk := stream.read(1024 * 1024):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def sha256_of(path: Path) -> str:
-    return _sha256(path)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
-from reader_app.mupdf_messages import collected_messages, route_messages_to_log
+from reader_app.mupdf_messages import collected_messages, forget_messages, route_messages_to_log
 
 T = TypeVar("T")
 
@@ -70,9 +70,7 @@ def limit_memory(limit: int) -> int | None:
 
 
 def _run_job(func: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]:
-    pymupdf = sys.modules.get("pymupdf")
-    if pymupdf is not None:  # a job's MuPDF messages are its own
-        pymupdf.TOOLS.reset_mupdf_warnings()
+    forget_messages()  # a job's MuPDF messages are its own
     try:
         return ("ok", func(*args))
     except Exception as exc:

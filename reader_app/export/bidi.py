@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 
-# LRE, RLE, PDF, LRO, RLO and LRI, RLI, FSI, PDI, as a regex character class's body.
-BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+from reader_app.inert_text import BIDI_CONTROLS
+
+__all__ = ["BIDI_CONTROLS", "without_bidi_controls"]
+
 _BIDI = re.compile(f"[{BIDI_CONTROLS}]")
 
 

@@ -24,6 +24,7 @@ from reader_app import importing
 from reader_app.archive_reader import epub_problem
 from reader_app.catalog import Resource
 from reader_app.documents import Inspection, inspect
+from reader_app.durable import fsync_folder
 from reader_app.packs import format as pack_format
 from reader_app.packs.unzip import Limits, PackError, read_entry, safe_extract
 from reader_app.reanchor import ReanchorReport, reanchor_resource
@@ -323,7 +324,7 @@ def _store(
             placed.append((resource, checked[resource.id], relative))
         if not placed:
             return []
-        _fsync(data_dir / importing.FILES)
+        fsync_folder(data_dir / importing.FILES)
         return _write_rows(library, manifest, placed)
     except BaseException:
         # Rolled back, so no row names the files moved in for it. (A killed process
@@ -421,13 +422,3 @@ def _clear_stale(staging_root: Path) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
         except OSError:
             continue
-
-
-def _fsync(folder: Path) -> None:
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
