@@ -248,8 +248,8 @@ def _packs_to_open(words: list[str]) -> dict[str, Path]:
 
 def _not_written(exc: Exception) -> str:
     """What to say of a write refused by a full or read-only disk ('' if it was not)."""
-    if isinstance(exc, OSError) and exc.errno in write_access.FULL_ERRNOS:
-        return f"cannot write {exc.filename or 'a file'}: the disk is full"
+    if isinstance(exc, OSError) and write_access.reason_of(exc) == write_access.DISK_FULL:
+        return f"cannot write {exc.filename or 'a file'}: {write_access.DISK_FULL}"
     if isinstance(exc, OSError) and exc.errno == errno.EROFS:
         return f"cannot write {exc.filename or 'a file'}: the disk is read-only"
     return ""

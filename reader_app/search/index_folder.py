@@ -9,10 +9,11 @@ asked about without taking it). Whoosh leaves names starting with a dot alone.
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import shutil
 from pathlib import Path
+
+from reader_app.write_access import DISK_FULL, READ_ONLY, reason_of
 
 WRITING = ".writing-"
 REBUILDING = ".rebuilding-"  # a rebuild beside the index, swapped in when whole
@@ -32,9 +33,10 @@ def written_elsewhere(folder: Path) -> bool:
 
 def why_not_written(exc: OSError) -> str:
     """What stopped a write, for the user."""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "the disk is full"
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+    reason = reason_of(exc)  # the one classification of failed writes
+    if reason == DISK_FULL:
+        return DISK_FULL
+    if reason == READ_ONLY:
         return "its folder is read-only"
     return f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
 
