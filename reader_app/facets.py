@@ -1,5 +1,5 @@
-"""Facets: combinable filters over the library (pillar, kind, collection, tag, year) and
-the counts shown beside each value.
+"""Facets: combinable filters over the library (pillar, kind, collection, nation, council
+type, tag, year) and the counts shown beside each value.
 
 Within a facet the chosen values are alternatives (Reset or Renew); across facets
 they all apply (Renew and infographic). A value's count is how many resources the
@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from reader_app.catalog import Resource
+from reader_app.catalog import UNDATED, Resource
 
-FACETS = ("pillar", "kind", "collection", "tag", "year")
+FACETS = ("pillar", "kind", "collection", "nation", "council_type", "tag", "year")
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ class Selection:
     collection: frozenset[str] = field(default_factory=frozenset)
     tag: frozenset[str] = field(default_factory=frozenset)
     year: frozenset[str] = field(default_factory=frozenset)
+    nation: frozenset[str] = field(default_factory=frozenset)
+    council_type: frozenset[str] = field(default_factory=frozenset)
 
     def values(self, facet: str) -> frozenset[str]:
         return getattr(self, facet)
@@ -49,8 +51,9 @@ def facet_values(resource: Resource, facet: str, tags_of: TagsOf) -> set[str]:
     if facet == "tag":
         return {t.casefold() for t in tags_of(resource.id)}
     if facet == "year":
-        return {str(resource.year)}
-    return {getattr(resource, facet)}
+        return {str(resource.year) if resource.year is not None else UNDATED}
+    value = getattr(resource, facet)
+    return {value} if value else set()  # no nation: not counted under any
 
 
 def matches(resource: Resource, selection: Selection, tags_of: TagsOf) -> bool:

@@ -51,6 +51,8 @@ class Filters:
     collection: str | None = None
     tag: str | None = None
     year: int | None = None
+    nation: str | None = None
+    council_type: str | None = None
 
     def to_selection(self) -> Selection:
         chosen = {
@@ -328,6 +330,8 @@ class Library:
             kind=filters.kind,
             collection=filters.collection,
             year=filters.year,
+            nation=filters.nation,
+            council_type=filters.council_type,
             ids=ids,
         )
 
