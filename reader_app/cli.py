@@ -32,7 +32,14 @@ from reader_app import (
 )
 from reader_app.annotations import AnnotationError, AnnotationFilter, Annotations
 from reader_app.backups import BackupError
-from reader_app.catalog import KINDS, Resource
+from reader_app.catalog import KINDS, UNDATED, Resource
+from reader_app.cli_filters import (
+    add_strategy_filters,
+    council_line,
+    strategy_filters,
+    strategy_rows,
+    year_value,
+)
 from reader_app.cli_output import begin_output, print_json, print_json_error, terminal_text
 from reader_app.deep_links import is_deep_link
 from reader_app.documents import DocumentError, document_info
@@ -105,7 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=KINDS)
     p.add_argument("--collection", metavar="C", help="collection id")
     p.add_argument("--tag", metavar="T", help="only resources with this tag")
-    p.add_argument("--year", type=int, metavar="YYYY")
+    p.add_argument("--year", type=year_value, metavar="YYYY", help=f"a year, or {UNDATED}")
+    add_strategy_filters(p)
     p.add_argument("--json", action="store_true", help="print a JSON array")
 
     p = sub.add_parser("show", help="show one resource: metadata, pages, outline")
@@ -128,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=KINDS)
     p.add_argument("--collection", metavar="C")
     p.add_argument("--tag", metavar="T")
+    p.add_argument("--year", type=year_value, metavar="YYYY", help=f"a year, or {UNDATED}")
+    add_strategy_filters(p)
     p.add_argument("--limit", type=int, default=20, metavar="N", help="hits to show (default 20)")
     p.add_argument("--group", action="store_true", help="group hits by resource")
     p.add_argument("--json", action="store_true", help="print a JSON object")
@@ -279,7 +289,12 @@ def cmd_list(library: Library, args: argparse.Namespace) -> int:
     _check_choice(args.pillar, [p.id for p in catalog.pillars], "--pillar")
     _check_choice(args.collection, [c.id for c in catalog.collections], "--collection")
     filters = Filters(
-        pillar=args.pillar, kind=args.kind, collection=args.collection, tag=args.tag, year=args.year
+        pillar=args.pillar,
+        kind=args.kind,
+        collection=args.collection,
+        tag=args.tag,
+        year=args.year,
+        **strategy_filters(args),
     )
     found = library.resources(filters)
     tags = library.store.tags_by_resource()
@@ -292,12 +307,15 @@ def cmd_list(library: Library, args: argparse.Namespace) -> int:
     ids = {r.id: terminal_text(r.id) for r in found}
     width = max(len(shown) for shown in ids.values())
     for r in found:
-        rest = terminal_text(f"{r.kind:<11}  {r.date:<10}  {r.pages:>2}p  {r.title}")
+        date = r.date or UNDATED
+        rest = terminal_text(f"{r.kind:<11}  {date:<10}  {r.pages:>2}p  {r.title}")
         print(f"{ids[r.id]:<{width}}  {rest}")
         extra = f"pillars: {', '.join(r.pillars)}"
         if tags.get(r.id):
             extra += f"; tags: {', '.join(tags[r.id])}"
         print(terminal_text(f"{'':<{width}}  {extra}"))
+        if council := council_line(r):
+            print(terminal_text(f"{'':<{width}}  {council}"))
     print(f"{len(found)} resource{'s' if len(found) != 1 else ''}", file=sys.stderr)
     return 0
 
@@ -332,7 +350,8 @@ def _print_resource(resource: Resource, data: dict[str, Any]) -> None:
         ("kind", resource.kind),
         ("pillars", ", ".join(resource.pillars)),
         ("collection", data["collection_title"]),
-        ("date", resource.date),
+        ("date", resource.display_date),
+        *strategy_rows(resource),
         ("pages", str(data["pages_in_file"])),
         ("tags", ", ".join(data["tags"]) or "-"),
         ("original", resource.source_url),
@@ -390,7 +409,14 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
     _check_choice(args.collection, [c.id for c in catalog.collections], "--collection")
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    filters = Filters(pillar=args.pillar, kind=args.kind, collection=args.collection, tag=args.tag)
+    filters = Filters(
+        pillar=args.pillar,
+        kind=args.kind,
+        collection=args.collection,
+        tag=args.tag,
+        year=args.year,
+        **strategy_filters(args),
+    )
     results = library.search(args.query, filters, limit=args.limit)
     note_kinds = _note_kinds(library, results.hits)
     hits = [

@@ -11,14 +11,15 @@ import hashlib
 import json
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader_app import backups, database_guard, importing, startup, write_access
-from reader_app.catalog import Catalog, Resource
-from reader_app.facets import FACETS, Selection
+from reader_app.catalog import UNDATED, Catalog, Resource
+from reader_app.facets import FACETS, Selection, counts
 from reader_app.manifest import load_manifest
 from reader_app.paths import MANIFEST_NAME, AppPaths, bundled_dir
 from reader_app.search.errors import (
@@ -50,7 +51,7 @@ class Filters:
     kind: str | None = None
     collection: str | None = None
     tag: str | None = None
-    year: int | None = None
+    year: int | str | None = None  # a year, or catalog.UNDATED for resources with no date
     nation: str | None = None
     council_type: str | None = None
 
@@ -325,15 +326,24 @@ class Library:
 
     def resources(self, filters: Filters = Filters()) -> list[Resource]:
         ids = self.store.resources_tagged(filters.tag) if filters.tag else None
-        return self.catalog.filter(
+        found = self.catalog.filter(
             pillar=filters.pillar,
             kind=filters.kind,
             collection=filters.collection,
-            year=filters.year,
+            year=filters.year if isinstance(filters.year, int) else None,
             nation=filters.nation,
             council_type=filters.council_type,
             ids=ids,
         )
+        if filters.year == UNDATED:
+            return [r for r in found if r.year is None]
+        return found
+
+    def facet_counts(self, selection: Selection | None = None) -> Mapping[str, Counter[str]]:
+        """For each facet, how many resources each value would show (``facets.counts``)."""
+        tags = self.store.tags_by_resource()
+        chosen = selection if selection is not None else Selection()
+        return counts(self.catalog.resources, chosen, lambda rid: tags.get(rid, ()))
 
     def add_tags(self, resource_id: str, tags: list[str]) -> list[str]:
         return self.store.add_tags(self.resource(resource_id).id, tags)
@@ -352,6 +362,8 @@ class Library:
             "collection": resource.collection,
             "collection_title": collection.title if collection else resource.collection,
             "date": resource.date,
+            "display_date": resource.display_date,
+            "date_approximate": resource.date_approximate,
             "pages": resource.pages,
             "tags": tags if tags is not None else self.store.tags_of(resource.id),
             "source": resource.source,
@@ -361,6 +373,11 @@ class Library:
             "source_url": resource.source_url,
             "media_type": resource.media_type,
             "path": str(self.catalog.path_of(resource)),
+            # A council's strategy: empty for every other kind.
+            "council": resource.council,
+            "nation": resource.nation,
+            "council_type": resource.council_type,
+            "themes": list(resource.themes),
         }
 
     # Search
@@ -379,6 +396,10 @@ class Library:
             image = r.media_type.startswith("image/")
             # What a resource's page and note documents share: its title and facets.
             described = [r.title, r.kind, r.collection, r.pillars, resource_tags, r.year]
+            about = ""
+            if r.council or r.themes:  # a strategy: what it is found by beyond its file
+                about = "\n".join([r.council, r.nation, r.council_type, *r.themes])
+                described.append(about)
             indexed = [r.sha256, *described]
             if image:
                 indexed += [r.alt_text, r.transcript]
@@ -392,6 +413,9 @@ class Library:
                 tags=resource_tags,
                 year=r.year,
                 pages=r.pages,
+                nation=r.nation,
+                council_type=r.council_type,
+                about=about,
                 path=None if image else str(self.catalog.path_of(r)),
                 texts=(f"{r.title}\n{r.alt_text}\n{r.transcript}",) if image else (),
             )

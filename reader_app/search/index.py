@@ -34,7 +34,8 @@ from whoosh.index import TOC, LockError
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
-from reader_app.search.analysis import STOPS, fold, pairs, stem_word, words
+from reader_app.catalog import UNDATED
+from reader_app.search.analysis import STOPS, fold, pairs, stem_word, terms, words
 from reader_app.search.errors import (
     BUSY_NOTICE,
     IndexBusyError,
@@ -67,7 +68,7 @@ from reader_app.search.sources import (
 from reader_app.worker import WorkerPool
 
 # Bump whenever the schema or the analysis changes: the index is then rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # 6: nation, council_type and about; 'undated' years
 COMMON_TERMS = 400  # the most widespread terms, whose neighbouring pairs are indexed
 COMMON_SAMPLE = 1000  # pages looked at to choose them
 STATE_FILE = "reader-state.json"
@@ -95,6 +96,7 @@ def make_schema() -> Schema:
         origin=ID(stored=True),
         annotation=STORED(),  # the annotation a note document was made from
         title=TEXT(analyzer=terms, phrase=False, field_boost=2.0),
+        about=TEXT(analyzer=terms, phrase=False, field_boost=1.5),
         body=TEXT(analyzer=terms, phrase=False),
         pairs=TEXT(analyzer=terms, phrase=False),
         text=STORED(),
@@ -103,6 +105,8 @@ def make_schema() -> Schema:
         collection=ID(),
         tag=KEYWORD(commas=True),
         year=ID(),
+        nation=ID(),
+        council_type=ID(),
     )
 
 
@@ -748,7 +752,10 @@ def _shared_fields(source: IndexSource) -> dict[str, str]:
         "kind": source.kind,
         "collection": source.collection,
         "tag": ",".join(fold(t) for t in source.tags),
-        "year": str(source.year),
+        "year": str(source.year) if source.year is not None else UNDATED,
+        "about": " ".join(terms(source.about)),
+        "nation": fold(source.nation),
+        "council_type": fold(source.council_type),
     }
 
 

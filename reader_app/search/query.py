@@ -2,7 +2,8 @@
 parse is searched as plain words.
 
     words (all must match)  "exact phrase"  a OR b  NOT a  -a  prefix*  word~
-    pillar:reform  kind:infographic  collection:…  tag:…  title:…  year:2021
+    pillar:reform  kind:infographic  collection:…  tag:…  nation:…  title:…  year:2021
+    year:undated
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
+from reader_app.catalog import UNDATED
 from reader_app.search.analysis import fold, pairs, stem_word, terms
 
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 64
-FILTER_FIELDS = ("pillar", "kind", "collection", "tag")
-TEXT_FIELDS = ("body", "title")
+FILTER_FIELDS = ("pillar", "kind", "collection", "tag", "nation")
+# about: a strategy's council, nation, kind of council and themes.
+TEXT_FIELDS = ("body", "title", "about")
 
 _PIECE = re.compile(
     r'(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?P<value>"[^"]*"?|[^\s"()]+)|(?P<paren>[()"])'
@@ -82,7 +85,8 @@ def _clause(piece: re.Match[str], parsed: ParsedQuery, common: frozenset[str]) -
         folded = " ".join(fold(value).split())
         return wq.Term(name, folded) if folded else None
     if name == "year":
-        return wq.Term("year", value) if value.isdigit() else None
+        value = value.lower()
+        return wq.Term("year", value) if value.isdigit() or value == UNDATED else None
     if name == "title":
         found = terms(value)
         parsed.stems.update(found)

@@ -29,13 +29,18 @@ class IndexSource:
     collection: str
     pillars: tuple[str, ...]
     tags: tuple[str, ...]
-    year: int
+    year: int | None  # None: undated (indexed as catalog.UNDATED)
     pages: int  # expected documents (pages, or annotations), for progress
     path: str | None = None  # a document to extract text from (notes: the database), or
     texts: tuple[str, ...] = ()  # the text of each page given directly (images: alt text)
     origin: str = "page"  # or NOTE: a bucket of the resource's annotations
     # Notes: what the ids of the bucket's annotations start with ("": all of them).
     note_bucket: str = ""
+    # A council's strategy: its nation and kind of council (filters), and the words that
+    # describe it beyond its file (council, nation, kind of council, themes), searched too.
+    nation: str = ""
+    council_type: str = ""
+    about: str = ""
 
     @property
     def key(self) -> str:
