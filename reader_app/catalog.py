@@ -8,6 +8,7 @@ from pathlib import Path
 
 from reader_app.safe_paths import inside
 
+PILLARS = ("reset", "reform", "renew", "resilient")  # the 4Rs' ids, as the manifest names them
 KINDS = ("briefing", "infographic", "guide", "case-study", "strategy")
 # What a reader may give their own documents: a strategy is a council's page summarised for the
 # bundled directory, and carries fields (council, nation) an imported file does not have.

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from reader_app.catalog import KINDS
+from reader_app.catalog import OWN_KINDS
 from reader_app.cli_output import print_json, terminal_text
 from reader_app.library import Library
 
@@ -23,7 +23,7 @@ def add_parsers(sub: Any) -> None:
     p = sub.add_parser("edit", help="change the title, kind or pillars of a document you imported")
     p.add_argument("id")
     p.add_argument("--title", metavar="T")
-    p.add_argument("--kind", choices=KINDS)
+    p.add_argument("--kind", choices=OWN_KINDS)
     p.add_argument(
         "--pillar", action="append", metavar="P", help="repeatable: replaces its pillars"
     )

@@ -214,7 +214,7 @@ COLUMN_RULES: dict[str, dict[str, Rule]] = {
         "file": _text(200, empty=False),  # its form: see _resource_row
         "media_type": _choice(importing.EXTENSIONS),
         "title": _title,
-        "kind": _choice(catalog.KINDS),
+        "kind": _choice(catalog.OWN_KINDS),  # never a strategy: the table has no council
         "pillars": _pillars,
         "pages": _PAGE,
         "original_name": _text(LINE_CHARS),

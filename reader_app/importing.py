@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader_app import catalog
-from reader_app.catalog import KINDS, Pillar, Resource
+from reader_app.catalog import OWN_KINDS, Pillar, Resource
 from reader_app.documents import DocumentError, Inspection, inspect
 from reader_app.export.files import write_atomic
 from reader_app.packs.format import one_line
@@ -268,6 +268,8 @@ def commit(
     kind: str | None = None,
 ) -> str:
     """Copy a prepared file into the library and list it; returns its resource id."""
+    if kind is not None and kind not in OWN_KINDS:
+        raise ImportRefused(f"no kind {kind!r}: use one of {', '.join(OWN_KINDS)}")
     chosen = one_line(title or "") or prepared.title
     chosen_pillars = list(dict.fromkeys(pillars))
     if not chosen_pillars:
@@ -353,8 +355,8 @@ def update(
             raise ImportRefused("a title cannot be empty")
         changes["title"] = cleaned
     if kind is not None:
-        if kind not in KINDS:
-            raise ImportRefused(f"no kind {kind!r}: use one of {', '.join(KINDS)}")
+        if kind not in OWN_KINDS:
+            raise ImportRefused(f"no kind {kind!r}: use one of {', '.join(OWN_KINDS)}")
         changes["kind"] = kind
     if pillars is not None:
         if not (chosen := list(dict.fromkeys(pillars))):

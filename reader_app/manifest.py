@@ -12,7 +12,16 @@ import tomllib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reader_app.catalog import COUNCIL_TYPES, KINDS, NATIONS, Catalog, Collection, Pillar, Resource
+from reader_app.catalog import (
+    COUNCIL_TYPES,
+    KINDS,
+    NATIONS,
+    OWN_KINDS,
+    Catalog,
+    Collection,
+    Pillar,
+    Resource,
+)
 from reader_app.safe_paths import UnsafePathError, inside
 
 SCHEMA_VERSION = 1
@@ -215,7 +224,8 @@ def load_resources(
         if collection not in collection_ids:
             raise e.fail("collection", f"unknown collection '{collection}'")
         media_type = e.choice("media_type", media_types)
-        kind = e.choice("kind", KINDS)
+        # A pack's resources are kept as the reader's own, which cannot be strategies.
+        kind = e.choice("kind", OWN_KINDS if from_pack else KINDS)
         # Only a council's strategy may be undated: its page is all we know of it.
         date = e.text("date", pattern=_DATE, required=kind != "strategy")
         resource = Resource(

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader_app.catalog import KINDS, Pillar, Resource
+from reader_app.catalog import OWN_KINDS, Pillar, Resource
 from reader_app.gui.annotation_editing import AnnotationEditor
 from reader_app.gui.annotation_panel import ERROR_STYLE, TagCompleter, parse_tags
 from reader_app.importing import ImportRefused, Prepared
@@ -156,7 +156,7 @@ class ResourceForm(QWidget):
         self.title_edit.setCursorPosition(0)
         self.kind_box = QComboBox(accessibleName="Kind")
         self.kind_box.setToolTip("What sort of document it is")
-        for value in KINDS:
+        for value in OWN_KINDS:
             self.kind_box.addItem(kind_name(value), value)
         self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(kind)))
         self.tags_edit = QLineEdit(", ".join(tags), accessibleName="Tags")

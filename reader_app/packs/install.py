@@ -147,6 +147,11 @@ def _plan_one(library: Library, by_sha: dict[str, str], new: Resource) -> PackIt
             item.detail = f"the same document is already in the library as {holder}"
         return item
     item.old_edition = old.edition
+    if old.kind == "strategy":
+        # A council's strategy keeps fields (council, nation) a pack's resource cannot carry.
+        item.status = "skipped"
+        item.detail = f"{old.id} is a council strategy of the directory; a pack does not replace it"
+        return item
     item.changes = _changes(old, new)
     newer = _newer(new, old)
     same = old.sha256 == new.sha256 and not item.changes
