@@ -83,7 +83,7 @@ def parse_directory_link(link: str) -> dict[str, str] | None:
         seen.add(name)
         if not value:  # given empty: not filtered by it
             continue
-        wanted = " ".join(value.split()).casefold()
+        wanted = value.casefold()  # any capitals; nothing else added, not even a space
         match = next((v for v in allowed if v.casefold() == wanted), None)
         if match is None:
             return None

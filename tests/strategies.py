@@ -5,8 +5,7 @@ the build script puts them in resources/collection.toml.
 each ``[[strategy]]`` in resources/directory/*.toml, a resource of kind ``strategy`` whose
 file is a one-page PDF (made here with PyMuPDF, in the test process) holding its title and
 summary. The ``strategy_bundle`` fixture points the app at such a folder (built once per
-test session). Use it from a test module with ``from strategies import strategy_bundle``
-or ``pytest_plugins``.
+test session). conftest.py loads this module as a plugin, so any test may ask for the fixture.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pymupdf
 import pytest
 from repo_paths import REPO
 
@@ -56,6 +54,8 @@ def strategy_pdf(entry: dict[str, Any]) -> bytes:
     """A one-page PDF with the entry's title and summary as its text: not the council's
     name, its nation or themes (unless the summary says them), so a test can tell the
     indexed fields from the page."""
+    import pymupdf  # here: only the tests that build a bundle load it
+
     document = pymupdf.open()
     page = document.new_page()
     text = f"{entry['title']}\n\n{entry['summary']}"
