@@ -66,6 +66,8 @@ def test_a_strategy_is_found_by_a_council_name_its_page_does_not_say(library) ->
     assert cases
     for rid, word in cases[:5]:
         assert rid in found(library, word), word
+        # Found, so not taken for a misspelling of some word on a page.
+        assert library.search(word).suggestion is None, word
 
 
 def test_a_strategy_is_found_by_a_theme(library) -> None:

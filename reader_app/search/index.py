@@ -53,7 +53,7 @@ from reader_app.search.index_folder import (
     why_not_written,
     written_elsewhere,
 )
-from reader_app.search.query import ParsedQuery, clean, parse
+from reader_app.search.query import TEXT_FIELDS, ParsedQuery, clean, parse
 from reader_app.search.results import Hit, SearchResults
 from reader_app.search.snippets import make_matcher, snippet
 from reader_app.search.sources import (
@@ -491,7 +491,10 @@ class SearchIndex:
         for typed in parsed.words:
             for word in words(typed):
                 stem = stem_word(word)
-                if word in replacements or reader.doc_frequency("body", stem) > 0:
+                # A word found in a title or a strategy's about field is no typo either.
+                if word in replacements or any(
+                    reader.doc_frequency(f, stem) > 0 for f in TEXT_FIELDS
+                ):
                     continue
                 candidates = [
                     t
