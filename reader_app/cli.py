@@ -19,6 +19,7 @@ from urllib.request import url2pathname
 from reader_app import (
     __version__,
     cli_backup,
+    cli_directory,
     cli_doctor,
     cli_export,
     cli_import,
@@ -148,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_backup.add_parsers(sub)
     cli_pack.add_parser(sub, _Parser)
     cli_doctor.add_parsers(sub)
+    cli_directory.add_parser(sub)
 
     p = sub.add_parser(
         "restore-backup", help="list the database's backups, or restore one (BACKUP)"
@@ -593,4 +595,5 @@ COMMANDS = {
     "edit": cli_import.cmd_edit,
     "remove": cli_import.cmd_remove,
     "pack": cli_pack.cmd_pack,
+    "directory": cli_directory.cmd_directory,
 }

@@ -15,6 +15,7 @@ from strategies import directory_entries, strategy_id
 from reader_app import database_check, importing, paths
 from reader_app.catalog import UNDATED
 from reader_app.cli import main
+from reader_app.deep_links import parse_directory_link
 from reader_app.facets import Selection
 from reader_app.library import Filters, Library
 from reader_app.manifest import dump_manifest, load_manifest
@@ -189,6 +190,27 @@ def test_facet_counts_over_nation_council_type_and_undated_years() -> None:
         assert len(library.resources(Filters(year=UNDATED))) == undated
     finally:
         library.close()
+
+
+def test_directory_command_gives_the_spread_and_counts(capsys) -> None:
+    report = run_json(capsys, "directory")
+    assert report["strategies"] == len(ENTRIES)
+    for pillar, row in report["spread"].items():
+        for nation, count in row.items():
+            assert count == sum(
+                1 for e in ENTRIES.values() if pillar in e["pillars"] and e["nation"] == nation
+            )
+            link = report["links"][pillar][nation]
+            assert parse_directory_link(link) == {"pillar": pillar, "nation": nation}
+    assert report["nations"] == dict(Counter(e["nation"] for e in ENTRIES.values()))
+    assert report["council_types"] == dict(Counter(e["council_type"] for e in ENTRIES.values()))
+    assert report["years"][UNDATED] == sum(1 for e in ENTRIES.values() if not e["date"])
+    code, out, _err = run(capsys, "directory")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["England", "Scotland", "Wales", "Northern", "Ireland"]
+    renew = next(line for line in lines if line.startswith("Renew"))
+    assert [int(n) for n in renew.split()[1:]] == list(report["spread"]["renew"].values())
 
 
 # The reader's own documents and packs are never strategies
