@@ -297,3 +297,13 @@ def test_a_pack_does_not_replace_a_bundled_strategy() -> None:
         assert "council strategy" in item.detail
     finally:
         library.close()
+
+
+def test_the_strategies_cannot_be_exported_as_a_pack(capsys, tmp_path) -> None:
+    out = tmp_path / "strategies.rrpack"
+    code, _out, err = run(
+        capsys, "pack", "export", "--collection", "council-strategies", "-o", str(out)
+    )
+    assert code == 1
+    assert "council strategies" in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()

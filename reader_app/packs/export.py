@@ -66,6 +66,12 @@ def export_pack(
     resources = library.catalog.filter(collection=collection_id)
     if not resources:
         raise PackExportError(f"the collection {collection.title!r} holds no resources")
+    if any(r.kind == "strategy" for r in resources):
+        # A pack's resources cannot carry a strategy's council and nation; installing refuses them.
+        raise PackExportError(
+            f"the collection {collection.title!r} holds council strategies, which come with "
+            "the app and cannot be put in a pack"
+        )
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
     members: list[tuple[str, Path | bytes]] = []
     listed = []
