@@ -33,7 +33,6 @@ now of on one only or other our out over own same should so some such than that 
 then there these they this those through to too up upon us very was we were what when where
 which while who whom why will with within would you your"""
 STOP = frozenset(_STOP_WORDS.split())
-)
 # Facts the seeds give that any faithful sentence keeps: the pillars' defining terms and the
 # collection's names and figures. SOURCES.md's fact list (its own words) is added to these.
 FACT_PHRASES = (
