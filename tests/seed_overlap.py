@@ -68,8 +68,8 @@ def words(text: str) -> list[str]:
 
 
 def sentences(text: str) -> list[str]:
-    """Split prose at sentence ends, colons before a list, and line breaks."""
-    parts = re.split(r"(?<=[.!?:;])\s+|\n+|\s+[\u2013\u2014-]\s+", text)
+    """Split prose at sentence ends and line breaks (a list item or a heading is a sentence)."""
+    parts = re.split(r"(?<=[.!?])\s+|\n+", text)
     return [p.strip() for p in parts if p.strip()]
 
 
