@@ -81,7 +81,9 @@ def _gear() -> str:
     for tooth in range(8):
         for offset, radius in ((-13, 7), (-7, 10), (7, 10), (13, 7)):
             angle = math.radians(tooth * 45 + offset)
-            points.append(f"{12 + radius * math.cos(angle):.2f},{12 + radius * math.sin(angle):.2f}")
+            points.append(
+                f"{12 + radius * math.cos(angle):.2f},{12 + radius * math.sin(angle):.2f}"
+            )
     return f'<path d="M{" L".join(points)}z"/><circle cx="12" cy="12" r="3"/>'
 
 
@@ -105,7 +107,8 @@ main { display: block; padding: 7pt 30pt 0 30pt; }
 .stat { flex: 1; display: flex; align-items: center; gap: 8pt; background: %(tint)s;
         border-radius: 6pt; padding: 6pt 9pt; }
 .stat .icon { width: 30pt; height: 30pt; flex: none; }
-.stat .value { white-space: nowrap; font-size: 18pt; font-weight: bold; line-height: 1.05; color: #1d2230; }
+.stat .value { white-space: nowrap; font-size: 18pt; font-weight: bold; line-height: 1.05;
+               color: #1d2230; }
 .stat .what { font-size: 7.8pt; color: #3a404c; }
 .visual { display: flex; gap: 14pt; align-items: center; margin-bottom: 8pt; }
 .visual figure { flex: none; text-align: center; }
@@ -115,7 +118,8 @@ main { display: block; padding: 7pt 30pt 0 30pt; }
 .aside p { font-size: 9pt; }
 .aside figure { margin-top: 8pt; text-align: left; }
 .panels { display: flex; flex-wrap: wrap; justify-content: space-between; margin-bottom: 1pt; }
-.panel { box-sizing: border-box; width: %(width)s; background: %(tint)s; border-radius: 6pt;
+.panel { box-sizing: border-box; width: %(width)s; background: %(tint)s;
+         border-radius: 0 0 6pt 6pt;
          padding: 6pt 10pt 7pt 10pt; border-top: 4pt solid %(neutral)s; margin-bottom: 7pt; }
 .panel.wide { width: 100%%; }
 .panel .head { display: flex; align-items: center; gap: 7pt; margin-bottom: 3pt; }
@@ -238,8 +242,9 @@ def _text_lines(
     )
 
 
-def _figure(svg_body: str, view: tuple[float, float], size: tuple[float, float], alt: str,
-            caption: str = "") -> str:
+def _figure(
+    svg_body: str, view: tuple[float, float], size: tuple[float, float], alt: str, caption: str = ""
+) -> str:
     width, height = view
     svg = (
         f'<svg role="img" aria-label="{_e(alt)}" viewBox="0 0 {width} {height}"'
@@ -266,12 +271,22 @@ def _arrow(x1: float, y1: float, x2: float, y2: float, colour: str, dashed: bool
     )
 
 
-def _node(x: float, y: float, radius: float, icon: str, fill: str, label: str, chars: int,
-          below: bool = True) -> str:
+def _node(
+    x: float,
+    y: float,
+    radius: float,
+    icon: str,
+    fill: str,
+    label: str,
+    chars: int,
+    below: bool = True,
+) -> str:
     scale = radius * 1.15 / 24
     body = f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{fill}"/>'
     body += _icon_group(
-        icon, "#ffffff", f"translate({x - 12 * scale:.1f},{y - 12 * scale:.1f}) scale({scale:.3f})",
+        icon,
+        "#ffffff",
+        f"translate({x - 12 * scale:.1f},{y - 12 * scale:.1f}) scale({scale:.3f})",
         width=2,
     )
     if below:
@@ -303,8 +318,14 @@ def wheel_svg(pillars: dict[str, dict[str, Any]], centre: str, highlight: Sequen
         mid = math.radians(start + 45)
         mx, my = cx + 72 * math.cos(mid), cy + 72 * math.sin(mid)
         ink = "#ffffff" if on else "#7a808a"
-        parts.append(_icon_group(PILLAR_ICONS[pid], ink, f"translate({mx - 13:.1f},{my - 22:.1f})"
-                                 " scale(1.08)", width=2))
+        parts.append(
+            _icon_group(
+                PILLAR_ICONS[pid],
+                ink,
+                f"translate({mx - 13:.1f},{my - 22:.1f}) scale(1.08)",
+                width=2,
+            )
+        )
         parts.append(
             f'<text x="{mx:.1f}" y="{my + 15:.1f}" text-anchor="middle" font-family="DejaVu Sans"'
             f' font-size="10" font-weight="bold" fill="{ink}">{_e(pillars[pid]["name"])}</text>'
@@ -452,7 +473,8 @@ def _council_list(panel: dict[str, Any], pillar: dict[str, Any], directory, take
     chosen = councils_for(pillar["id"], directory, int(panel["councils"]), taken)
     taken.update(s["council"] for s in chosen)
     items = "".join(
-        f'<li style="color: {pillar["colour"]}"><a href="{_e(open_link(strategy_id(s["council"])))}">'
+        f'<li style="color: {pillar["colour"]}">'
+        f'<a href="{_e(open_link(strategy_id(s["council"])))}">'
         f'{_e(s["council"])}</a> <span class="where">{_e(s["nation"])}, {_e(s["council_type"])}'
         "</span></li>"
         for s in chosen
@@ -465,9 +487,7 @@ def _council_list(panel: dict[str, Any], pillar: dict[str, Any], directory, take
     return f'<ul class="councils">{items}</ul>{more}'
 
 
-def _panel(
-    panel: dict[str, Any], pillars: dict[str, dict[str, Any]], directory, taken: set
-) -> str:
+def _panel(panel: dict[str, Any], pillars: dict[str, dict[str, Any]], directory, taken: set) -> str:
     pillar = pillars.get(panel.get("pillar", ""))
     colour = pillar["colour"] if pillar else NEUTRAL
     style = f' style="border-top-color: {colour}"'
@@ -522,13 +542,14 @@ def _panel(
         )
         head, rest = parts[0], "".join(parts[1:])
         parts = [f'<div class="with-wheel">{wheel}<div>{head}{rest}</div></div>']
-    return f'<section class="{classes}"{style}>{"".join(parts)}</section>'
+    about = f' data-pillar="{pillar["id"]}"' if pillar else ""
+    return f'<section class="{classes}"{style}{about}>{"".join(parts)}</section>'
 
 
 def _key(spec: dict[str, Any], pillars: dict[str, dict[str, Any]]) -> str:
     used: list[str] = []
     for panel in spec.get("panels", []):
-        for pid in [panel.get("pillar", "")] + list(panel.get("touches", [])):
+        for pid in [panel.get("pillar", ""), *panel.get("touches", [])]:
             if pid in pillars and pid not in used:
                 used.append(pid)
     diagram = spec.get("diagram", {})
@@ -544,7 +565,8 @@ def _key(spec: dict[str, Any], pillars: dict[str, dict[str, Any]]) -> str:
         f'<li><span class="swatch" style="background: {NEUTRAL}"></span>'
         f"{_e(spec.get('key', {}).get('neutral', 'Grey: not about one pillar'))}</li>"
     )
-    return f'<section class="key"><h2>Colour key</h2><ul class="swatches">{"".join(items)}</ul></section>'
+    swatches = "".join(items)
+    return f'<section class="key"><h2>Colour key</h2><ul class="swatches">{swatches}</ul></section>'
 
 
 def infographic_html(
@@ -581,7 +603,7 @@ def infographic_html(
         f' <a href="{source}">{source}</a></p></footer>'
     )
     return (
-        '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
+        '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8"/>'
         f"<title>{_e(spec['title'])}</title><style>{css}</style></head><body>"
         f'<header class="band"><h1>{_e(spec["title"])}</h1>'
         f'<p class="subtitle">{_e(spec["subtitle"])}</p></header>'
