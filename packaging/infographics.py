@@ -71,6 +71,7 @@ ICONS: dict[str, str] = {
     "steps": '<path d="M3 20h5v-5h5v-5h5V5h3M17 2.5 20.5 5 17 7.5"/>',
     "speech": '<path d="M4 4.5h16v10.5H10l-5 4.5v-4.5H4z"/><path d="M8 9h8M8 12h5"/>',
     "compass": '<circle cx="12" cy="12" r="9"/><path d="M15.5 8.5l-2 5-5 2 2-5z"/>',
+    "layers": '<path d="M12 3 2 8l10 5 10-5z"/><path d="M2 12.5l10 5 10-5M2 17l10 5 10-5"/>',
     "map": '<path d="M3 6l6-3 6 3 6-3v15l-6 3-6-3-6 3z"/><path d="M9 3v15M15 6v15"/>',
 }
 
@@ -482,7 +483,7 @@ def _council_list(panel: dict[str, Any], pillar: dict[str, Any], directory, take
     total = sum(pillar["id"] in s["pillars"] for s in directory)
     more = (
         f'<p class="more"><a href="{_e(directory_link(pillar=pillar["id"]))}">'
-        f"All {total} strategies emphasising {_e(pillar['name'])} in the directory →</a></p>"
+        f"All {total} {_e(pillar['name'])} strategies in the directory →</a></p>"
     )
     return f'<ul class="councils">{items}</ul>{more}'
 
@@ -647,7 +648,7 @@ def infographic_transcript(
             taken.update(s["council"] for s in chosen)
             lines += [f"- {s['council']} ({s['nation']}, {s['council_type']})" for s in chosen]
             total = sum(pillar["id"] in s["pillars"] for s in directory)
-            lines.append(f"All {total} strategies emphasising {pillar['name']} in the directory.")
+            lines.append(f"All {total} {pillar['name']} strategies in the directory.")
         if panel.get("touches"):
             names = ", ".join(by_id[p]["name"] for p in panel["touches"])
             lines.append(f"{panel.get('touches_label', 'Pillars')}: {names}.")
