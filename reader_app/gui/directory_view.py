@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QTableView,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -112,8 +113,8 @@ class SpreadModel(QAbstractTableModel):
     """Rows: the catalog's pillars, then all strategies; columns: the pillar, each nation,
     then all nations. A cell's display is its count, its ``FACETS_ROLE`` what it opens."""
 
-    def __init__(self, catalog: Catalog, dark: bool = False) -> None:
-        super().__init__()
+    def __init__(self, catalog: Catalog, dark: bool = False, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._dark = dark
         self._catalog = catalog
         self._load(catalog)
@@ -234,9 +235,9 @@ class DirectoryView(QWidget):
 
     list_requested = Signal(dict)
 
-    def __init__(self, catalog: Catalog, dark: bool = False) -> None:
-        super().__init__(accessibleName="Council strategies directory")
-        self.model = SpreadModel(catalog, dark)
+    def __init__(self, catalog: Catalog, dark: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent, accessibleName="Council strategies directory")
+        self.model = SpreadModel(catalog, dark, parent=self)
         self.heading = self._label("", "Directory heading")
         self.heading.setStyleSheet("font-size: 16pt; font-weight: 600;")
         self.caption = self._label(CAPTION, "About this directory")
@@ -317,7 +318,9 @@ class DirectoryActions(QObject):
     def __init__(self, window: MainWindow, catalog: Catalog, dark: bool = False) -> None:
         super().__init__(window)
         self._window = window
-        self.view = DirectoryView(catalog, dark)
+        # Owned by the window, hidden there until its tab is opened.
+        self.view = DirectoryView(catalog, dark, parent=window)
+        self.view.hide()
         self.view.list_requested.connect(self.show_list)
         self.action = QAction(
             "Council Strategies &Directory",
@@ -327,6 +330,12 @@ class DirectoryActions(QObject):
             triggered=self.show_directory,
         )
         self.action.setIconText("Strategies directory")
+
+    def add_to_toolbar(self, toolbar: QToolBar) -> None:
+        toolbar.addAction(self.action)
+        button = toolbar.widgetForAction(self.action)
+        if button is not None:  # a tool bar's button is named for screen readers too
+            button.setAccessibleName("Council strategies directory")
 
     def show_directory(self) -> None:
         """Bring the directory's tab forward, opening it beside the notes if closed."""

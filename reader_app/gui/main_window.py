@@ -297,7 +297,7 @@ class MainWindow(QMainWindow):
         self.grid_action.setCheckable(True)
         self.grid_action.setChecked(self.settings.library_view == "grid")
         view_menu.addAction(self.directory.action)
-        self.search_toolbar.addAction(self.directory.action)
+        self.directory.add_to_toolbar(self.search_toolbar)
         sort_menu = view_menu.addMenu("&Sort Library By")
         for label, column, order in (
             ("&Title", "Title", Qt.SortOrder.AscendingOrder),
