@@ -201,7 +201,10 @@ class SpreadModel(QAbstractTableModel):
             what = f"emphasising {name}" if pillar else "in all"
             return f"{_count(count)} {what}{where}: click or press Enter to list them"
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignLeft if column == 0 else Qt.AlignmentFlag.AlignRight
+            # Counts centred under their nation, as in a chart; names read from the left.
+            horizontal = (
+                Qt.AlignmentFlag.AlignLeft if column == 0 else Qt.AlignmentFlag.AlignHCenter
+            )
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         total = pillar is None or column in (0, len(self._nations) + 1)
         if role == Qt.ItemDataRole.FontRole and total:

@@ -371,7 +371,7 @@ class MainWindow(QMainWindow):
     def _size_columns(self) -> None:
         self.table.resizeColumnsToContents()
         # Long cells (every pillar, a collection's title) elide so the title keeps its room.
-        for name, width in (("Pillars", 150), ("Collection", 130)):
+        for name, width in (("Pillars", 130), ("From", 140)):
             self.table.horizontalHeader().resizeSection(COLUMNS.index(name), width)
 
     def _make_details_pane(self) -> QWidget:
@@ -414,9 +414,6 @@ class MainWindow(QMainWindow):
 
         shown = facets.select(catalog.resources, selection, tags_of)
         self.model.set_resources(shown)
-        # A council's column only when strategies are listed.
-        council = COLUMNS.index("Council")
-        self.table.setColumnHidden(council, not any(r.council for r in shown))
         self.facet_panel.set_counts(facets.counts(catalog.resources, selection, tags_of))
         self.runner.set_selection(selection)
         self._library_message = f"{len(shown)} resource{'s' if len(shown) != 1 else ''}"

@@ -19,7 +19,9 @@ from reader_app.library import Library
 
 Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("Title", "Council", "Kind", "Pillars", "Collection", "Date", "Pages", "Last read")
+# "From": a strategy's council and nation, any other resource's collection (a strategy's
+# is always "Council strategies"; one column, so the list keeps room for titles).
+COLUMNS = ("Title", "Kind", "Pillars", "From", "Date", "Pages", "Last read")
 RESOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
 # What the proxy sorts by: a key of the right type for every column (numbers for
 # numbers, the real time for "Last read"), so sorting never compares display strings.
@@ -104,7 +106,7 @@ class ResourceModel(QAbstractTableModel):
                 return resource.summary
             if name == "Pillars":  # the chips may not all fit in the column
                 return self._display(resource, name)
-            if name == "Council" and resource.council:
+            if name == "From" and resource.council:
                 kind = resource.council_type.capitalize()
                 return f"{resource.council} ({kind}, {resource.nation})"
         if role == Qt.ItemDataRole.TextAlignmentRole and name == "Pages":
@@ -114,8 +116,6 @@ class ResourceModel(QAbstractTableModel):
     def _display(self, resource: Resource, name: str) -> Any:
         if name == "Title":
             return resource.title
-        if name == "Council":  # a strategy's council and nation; empty for the rest
-            return ", ".join(part for part in (resource.council, resource.nation) if part)
         if name == "Kind":
             return resource.kind
         if name == "Pillars":
@@ -123,7 +123,9 @@ class ResourceModel(QAbstractTableModel):
             return ", ".join(
                 p.name for pid in resource.pillars if (p := catalog.pillar(pid)) is not None
             )
-        if name == "Collection":
+        if name == "From" and resource.council:
+            return f"{resource.council}, {resource.nation}"
+        if name == "From":
             collection = self._library.catalog.collection(resource.collection)
             return collection.title if collection else resource.collection
         if name == "Date":  # "25 June 2020", "c. 2022", "Undated"
