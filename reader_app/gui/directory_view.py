@@ -242,9 +242,16 @@ class DirectoryView(QWidget):
         super().__init__(parent, accessibleName="Council strategies directory")
         self.model = SpreadModel(catalog, dark, parent=self)
         self.heading = self._label("", "Directory heading")
-        self.heading.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        # Fonts, not style sheets: a widget with a style sheet keeps the palette it had,
+        # and its text vanished when the theme turned from dark to light.
+        font = self.heading.font()
+        font.setPointSizeF(16)
+        font.setWeight(QFont.Weight.DemiBold)
+        self.heading.setFont(font)
         self.caption = self._label(CAPTION, "About this directory")
-        self.caption.setStyleSheet("font-style: italic;")
+        font = self.caption.font()
+        font.setItalic(True)
+        self.caption.setFont(font)
         self.table = QTableView(
             accessibleName="Strategies by pillar and nation",
             selectionMode=QAbstractItemView.SelectionMode.SingleSelection,

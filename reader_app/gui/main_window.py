@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
     QDropEvent,
+    QFont,
     QKeySequence,
     QShortcut,
     QShowEvent,
@@ -41,6 +42,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTabBar,
@@ -70,6 +72,7 @@ from reader_app.gui.library_view import CoverGrid, PillarChipDelegate
 from reader_app.gui.link_opener import LinkOpener
 from reader_app.gui.notes_view import NotesView
 from reader_app.gui.pack_dialogs import PackActions
+from reader_app.gui.plain_text import plain_tooltip
 from reader_app.gui.read_only_notice import add_read_only_notice
 from reader_app.gui.render_service import RenderService
 from reader_app.gui.resource_editing import (
@@ -378,11 +381,20 @@ class MainWindow(QMainWindow):
         pane = QWidget()
         layout = QVBoxLayout(pane)
         self.detail_title = self._plain_label("Select a resource", "Resource title")
-        self.detail_title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        # Fonts, not style sheets: a widget with a style sheet keeps the palette it had,
+        # and its text vanished when the theme turned from dark to light.
+        font = self.detail_title.font()
+        font.setPointSizeF(16)
+        font.setWeight(QFont.Weight.DemiBold)
+        self.detail_title.setFont(font)
         self.detail_meta = self._plain_label("", "Resource details")
+        # A council's long address must not widen the pane and squeeze the list's titles.
+        self.detail_meta.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.detail_summary = self._plain_label("", "Summary")
         self.detail_label = self._plain_label("", "About this summary")
-        self.detail_label.setStyleSheet("font-style: italic;")
+        font = self.detail_label.font()
+        font.setItalic(True)
+        self.detail_label.setFont(font)
         for label in (self.detail_title, self.detail_meta, self.detail_summary, self.detail_label):
             layout.addWidget(label)
         self._detail_id: str | None = None
@@ -443,6 +455,10 @@ class MainWindow(QMainWindow):
             f"{resource.display_date} · "
             f"{resource.pages} page{'s' if resource.pages != 1 else ''}{where}"
             + (f"\n{source}: {resource.source_url}" if resource.source_url else "")
+        )
+        # The pane may be too narrow for a long address: the tip has it whole.
+        self.detail_meta.setToolTip(
+            plain_tooltip(resource.source_url) if resource.source_url else ""
         )
         self.detail_summary.setText(resource.summary)
         self.detail_label.setText(resource.label)
