@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader_app.catalog import NATIONS, Catalog, Resource
+from reader_app.catalog import COUNCIL_TYPES, NATIONS, Catalog, Resource
 from reader_app.colours import (
     DARK_BACKGROUND,
     LIGHT_BACKGROUND,
@@ -196,6 +196,8 @@ class SpreadModel(QAbstractTableModel):
             }
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{name}, {nation or 'all nations'}: {_count(count)}"
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and pillar and column == 0:
+            return pillar.definition
         if role == Qt.ItemDataRole.ToolTipRole:
             where = f" in {nation}" if nation else ""
             what = f"emphasising {name}" if pillar else "in all"
@@ -328,6 +330,7 @@ class DirectoryActions(QObject):
     def __init__(self, window: MainWindow, catalog: Catalog, dark: bool = False) -> None:
         super().__init__(window)
         self._window = window
+        self._catalog = catalog
         # Owned by the window, hidden there until its tab is opened.
         self.view = DirectoryView(catalog, dark, parent=window)
         self.view.hide()
@@ -346,6 +349,11 @@ class DirectoryActions(QObject):
         button = toolbar.widgetForAction(self.action)
         if button is not None:  # a tool bar's button is named for screen readers too
             button.setAccessibleName("Council strategies directory")
+
+    def set_catalog(self, catalog: Catalog) -> None:
+        """The library's documents changed: the table counts them."""
+        self._catalog = catalog
+        self.view.set_catalog(catalog)
 
     def show_directory(self) -> None:
         """Bring the directory's tab forward, opening it beside the notes if closed."""
@@ -367,10 +375,16 @@ class DirectoryActions(QObject):
 
     def open_link(self, link: str) -> bool:
         """Follow a ``resource-reader://directory`` link: with facets, the list they
-        choose; without, the directory. False if it is not such a link."""
+        choose; without, the directory. False if it is not such a link, or names a
+        pillar, nation or kind of council there is not."""
         chosen = parse_directory_link(link)
-        if chosen is None:
-            return False
+        known = {
+            "pillar": {p.id for p in self._catalog.pillars},
+            "nation": set(NATIONS),
+            "council_type": set(COUNCIL_TYPES),
+        }
+        if chosen is None or any(v not in known.get(f, ()) for f, v in chosen.items()):
+            return False  # the window says the link points to nothing here
         if chosen:
             self.show_list(chosen)
         else:

@@ -873,7 +873,7 @@ class MainWindow(QMainWindow):
             self.grid,
             self.results,
             self.notes_view,
-            self.directory.view,
+            self.directory,
         ):
             view.set_catalog(catalog)
         for view in self.document_views():

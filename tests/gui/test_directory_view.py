@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from pointer import canvas_point, click
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QPalette
+from PySide6.QtGui import QAccessible, QDesktopServices, QKeySequence, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from windows import make_window
@@ -108,6 +108,15 @@ def test_the_directory_counts_strategies_by_pillar_and_nation(qtbot, window, str
     renew_row = [p.id for p in catalog.pillars].index("renew")
     cell = model.index(renew_row, NATIONS.index("Wales") + 1)
     assert cell.data(Qt.ItemDataRole.AccessibleTextRole) == f"Renew, Wales: {wales} strategies"
+    # What a screen reader is given for each cell, through Qt's accessibility tree.
+    tree = QAccessible.queryAccessibleInterface(table)
+    cells = {
+        tree.child(i).text(QAccessible.Text.Name)
+        for i in range(tree.childCount())
+        if tree.child(i).role() == QAccessible.Role.Cell
+    }
+    assert f"Renew, Wales: {wales} strategies" in cells
+    assert f"All strategies, all nations: {len(strategies(strategy_library))} strategies" in cells
     # The pillar's name on its colour, as in the facet panel's chips.
     assert model.index(renew_row, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
 
@@ -164,8 +173,15 @@ def test_a_directory_link_opens_the_list_filtered_so(qtbot, window, strategy_lib
     assert expected and shown_ids(window) == expected
     window.open_link("resource-reader://directory")  # no facets: the directory itself
     assert window.tabs.currentWidget() is window.directory.view
-    window.open_link("resource-reader://directory?colour=red")
-    assert "points to nothing" in window.statusBar().currentMessage()
+    for link in (
+        "resource-reader://directory?colour=red",
+        "resource-reader://directory?pillar=rethink",
+        "resource-reader://directory?nation=Atlantis",
+    ):
+        window.statusBar().clearMessage()
+        window.open_link(link)
+        assert "points to nothing" in window.statusBar().currentMessage()
+    assert shown_ids(window) == expected  # the list chosen before stays
 
 
 def test_directory_links_are_parsed() -> None:
@@ -202,6 +218,24 @@ def test_every_cell_reads_at_aa_contrast(qtbot, strategy_library, dark) -> None:
             coloured += 1
             assert contrast_ratio(fill.name(), text.name()) >= TEXT_CONTRAST
     assert coloured >= len(strategy_library.catalog.pillars) * 2
+
+
+def test_the_directory_counts_what_the_library_holds_now(qtbot, window, strategy_library):
+    """The library's one change signal reaches the directory: fewer strategies, fewer counted."""
+    from dataclasses import replace
+
+    view = open_directory(qtbot, window)
+    catalog = strategy_library.catalog
+    kept = tuple(r for r in catalog.resources if r.nation != "Wales")
+    strategy_library.catalog = replace(catalog, resources=kept)
+    window.changes.catalog_changed.emit(set())
+    last = view.model.rowCount() - 1  # all strategies
+    wales, ireland = (NATIONS.index(n) + 1 for n in ("Wales", "Northern Ireland"))
+    assert view.model.index(last, wales).data() == "0"
+    irish = [r for r in kept if r.nation == "Northern Ireland"]
+    assert irish and view.model.index(last, ireland).data() == str(len(irish))
+    total = len([r for r in kept if r.kind == "strategy"])
+    assert str(total) in view.heading.text()
 
 
 # Links on a strategy's page
