@@ -1,5 +1,6 @@
-"""The facet sidebar: pillars (with their colours), kind, collection, tags and year, each
-value checkable and followed by how many resources choosing it would show."""
+"""The facet sidebar: pillars (with their colours), kind, collection, nation, council type,
+tags and year, each value checkable and followed by how many resources choosing it would
+show. A facet with no values (no nations in a library without strategies) is hidden."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem
 
-from reader_app.catalog import Catalog
+from reader_app.catalog import COUNCIL_TYPES, NATIONS, UNDATED, Catalog
 from reader_app.colours import pillar_chip
 from reader_app.facets import FACETS, Selection
 
@@ -18,6 +19,8 @@ TITLES = {
     "pillar": "Pillars",
     "kind": "Kind",
     "collection": "Collection",
+    "nation": "Nation",
+    "council_type": "Council type",
     "tag": "Tags",
     "year": "Year",
 }
@@ -64,6 +67,12 @@ class FacetPanel(QTreeWidget):
         """The library's documents changed; ``set_counts`` shows them next."""
         self._catalog = catalog
 
+    def set_selection(self, selection: Selection) -> None:
+        """Tick exactly the values ``selection`` holds (the directory's cells choose them)."""
+        if selection != self._selection:
+            self._selection = selection
+            self.selection_changed.emit(self._selection)
+
     def reset_selection(self) -> None:
         """Untick every value: the whole library is shown."""
         if self._selection != Selection():
@@ -75,8 +84,10 @@ class FacetPanel(QTreeWidget):
             return pillar.name
         if facet == "collection" and (collection := self._catalog.collection(value)):
             return collection.title
-        if facet == "kind":
+        if facet in ("kind", "council_type"):
             return value.replace("-", " ").capitalize()
+        if facet == "year" and value == UNDATED:
+            return "Undated"
         return value
 
     def set_counts(self, counts: Mapping[str, Counter[str]]) -> None:
@@ -110,8 +121,13 @@ class FacetPanel(QTreeWidget):
             return [p.id for p in self._catalog.pillars if p.id in values]
         if facet == "collection":
             return [c.id for c in self._catalog.collections if c.id in values]
-        if facet == "year":
-            return sorted(values, reverse=True)
+        if facet == "nation":
+            return [n for n in NATIONS if n in values] + sorted(values - set(NATIONS))
+        if facet == "council_type":
+            known = [t for t in COUNCIL_TYPES if t in values]
+            return known + sorted(values - set(COUNCIL_TYPES))
+        if facet == "year":  # newest first; undated ones last
+            return sorted(values - {UNDATED}, reverse=True) + [UNDATED] * (UNDATED in values)
         return sorted(values, key=str.casefold)
 
     def toggle(self, facet: str, value: str) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
     QDropEvent,
+    QFont,
     QKeySequence,
     QShortcut,
     QShowEvent,
@@ -41,6 +42,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTabBar,
@@ -56,10 +58,11 @@ from reader_app import APP_NAME, facets, write_access
 from reader_app.annotations import Annotations
 from reader_app.catalog import Resource
 from reader_app.colours import pillar_chip
-from reader_app.deep_links import parse_deep_link
+from reader_app.deep_links import is_deep_link, parse_deep_link
 from reader_app.export.scope import ExportScope
 from reader_app.facets import Selection
 from reader_app.gui.annotation_editing import AnnotationEditor
+from reader_app.gui.directory_view import DirectoryActions
 from reader_app.gui.document_view import DocumentView
 from reader_app.gui.export_dialog import ExportDialog
 from reader_app.gui.facet_panel import FacetPanel
@@ -69,6 +72,7 @@ from reader_app.gui.library_view import CoverGrid, PillarChipDelegate
 from reader_app.gui.link_opener import LinkOpener
 from reader_app.gui.notes_view import NotesView
 from reader_app.gui.pack_dialogs import PackActions
+from reader_app.gui.plain_text import plain_tooltip
 from reader_app.gui.read_only_notice import add_read_only_notice
 from reader_app.gui.render_service import RenderService
 from reader_app.gui.resource_editing import (
@@ -150,6 +154,7 @@ class MainWindow(QMainWindow):
         self.suggestion_action = toolbar.addWidget(self.suggestion)
         self.suggestion_action.setVisible(False)
         self.addToolBar(toolbar)
+        self.search_toolbar = toolbar
         # Ctrl+K is the Edit menu's; "/" as in browsers and mail readers.
         QShortcut(QKeySequence("/"), self, activated=self.focus_search)
 
@@ -205,6 +210,8 @@ class MainWindow(QMainWindow):
         )
         self.statusBar().addPermanentWidget(self.progress)
 
+        # The council strategies directory: a tab opened from View, the tool bar or a link.
+        self.directory = DirectoryActions(self, library.catalog, self._dark)
         self._make_menus()
         if library.read_only:  # what only adds to the library is offered greyed, with why
             for action in (self.add_documents_action, self.install_pack_action):
@@ -292,6 +299,8 @@ class MainWindow(QMainWindow):
         self.grid_action = self._action(view_menu, "Library as &Covers", self.on_grid_toggled)
         self.grid_action.setCheckable(True)
         self.grid_action.setChecked(self.settings.library_view == "grid")
+        view_menu.addAction(self.directory.action)
+        self.directory.add_to_toolbar(self.search_toolbar)
         sort_menu = view_menu.addMenu("&Sort Library By")
         for label, column, order in (
             ("&Title", "Title", Qt.SortOrder.AscendingOrder),
@@ -365,18 +374,27 @@ class MainWindow(QMainWindow):
     def _size_columns(self) -> None:
         self.table.resizeColumnsToContents()
         # Long cells (every pillar, a collection's title) elide so the title keeps its room.
-        for name, width in (("Pillars", 150), ("Collection", 130)):
+        for name, width in (("Pillars", 130), ("From", 140)):
             self.table.horizontalHeader().resizeSection(COLUMNS.index(name), width)
 
     def _make_details_pane(self) -> QWidget:
         pane = QWidget()
         layout = QVBoxLayout(pane)
         self.detail_title = self._plain_label("Select a resource", "Resource title")
-        self.detail_title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        # Fonts, not style sheets: a widget with a style sheet keeps the palette it had,
+        # and its text vanished when the theme turned from dark to light.
+        font = self.detail_title.font()
+        font.setPointSizeF(16)
+        font.setWeight(QFont.Weight.DemiBold)
+        self.detail_title.setFont(font)
         self.detail_meta = self._plain_label("", "Resource details")
+        # A council's long address must not widen the pane and squeeze the list's titles.
+        self.detail_meta.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.detail_summary = self._plain_label("", "Summary")
         self.detail_label = self._plain_label("", "About this summary")
-        self.detail_label.setStyleSheet("font-style: italic;")
+        font = self.detail_label.font()
+        font.setItalic(True)
+        self.detail_label.setFont(font)
         for label in (self.detail_title, self.detail_meta, self.detail_summary, self.detail_label):
             layout.addWidget(label)
         self._detail_id: str | None = None
@@ -424,12 +442,23 @@ class MainWindow(QMainWindow):
         pillars = ", ".join(p.name for pid in resource.pillars if (p := catalog.pillar(pid)))
         collection = catalog.collection(resource.collection)
         where = f" · opened at page {page}" if page else ""
+        council = (
+            f"{resource.council} · {resource.council_type.capitalize()} · {resource.nation}\n"
+            if resource.council
+            else ""
+        )
+        source = "Council's page" if resource.council else "Original"
         self.detail_title.setText(resource.title)
         self.detail_meta.setText(
-            f"{resource.kind.replace('-', ' ').capitalize()} · {pillars}\n"
-            f"{collection.title if collection else resource.collection} · {resource.date} · "
+            f"{resource.kind.replace('-', ' ').capitalize()} · {pillars}\n{council}"
+            f"{collection.title if collection else resource.collection} · "
+            f"{resource.display_date} · "
             f"{resource.pages} page{'s' if resource.pages != 1 else ''}{where}"
-            + (f"\nOriginal: {resource.source_url}" if resource.source_url else "")
+            + (f"\n{source}: {resource.source_url}" if resource.source_url else "")
+        )
+        # The pane may be too narrow for a long address: the tip has it whole.
+        self.detail_meta.setToolTip(
+            plain_tooltip(resource.source_url) if resource.source_url else ""
         )
         self.detail_summary.setText(resource.summary)
         self.detail_label.setText(resource.label)
@@ -565,7 +594,7 @@ class MainWindow(QMainWindow):
                 editor=self.annotation_editor,
             )
             view.page_changed.connect(lambda number, rid=resource_id: self._page_read(rid, number))
-            view.external_link_requested.connect(self.link_opener.open)
+            view.external_link_requested.connect(self.follow_link)
             if view.notes is not None:
                 view.notes.panel.export_requested.connect(self.export_notes)
             index = self.tabs.addTab(view, resource.title)
@@ -585,8 +614,19 @@ class MainWindow(QMainWindow):
         self._remember(resource_id, page)
         return view
 
+    def follow_link(self, uri: str) -> None:
+        """A link clicked in a document: ours open in the app, at once; any other leaves
+        it only once the reader has seen the address and agreed."""
+        if is_deep_link(uri):
+            self.open_link(uri)
+        else:
+            self.link_opener.open(uri)
+
     def open_link(self, link: str) -> DocumentView | None:
-        """Open the page a resource-reader: link (from exported notes) points to."""
+        """Open the page a resource-reader: link (from exported notes, or in a document)
+        points to, or the strategies directory (filtered) a directory link asks for."""
+        if self.directory.open_link(link):
+            return None
         target = parse_deep_link(link)
         if target is None or self._library.catalog.get(target[0]) is None:
             self.statusBar().showMessage(f"This link points to nothing in the library: {link}")
@@ -713,6 +753,7 @@ class MainWindow(QMainWindow):
         self._dark = dark
         self.table.viewport().update()
         self.grid.viewport().update()
+        self.directory.view.set_dark(dark)
         self.facet_panel.dark = dark
         self.on_selection_changed(self.facet_panel.selection)  # repaints the swatches
 
@@ -776,6 +817,8 @@ class MainWindow(QMainWindow):
                 view.notes.panel.save_note()  # a note typed just now
             self.tabs.removeTab(index)
             view.deleteLater()
+        elif view is self.directory.view:  # kept, for the next time it is opened
+            self.tabs.removeTab(index)
 
     # The reader's own documents: added, edited, removed
 
@@ -825,7 +868,13 @@ class MainWindow(QMainWindow):
         every view shows it, and the index takes the change in."""
         catalog = self._library.catalog
         chosen = self.table.currentIndex().data(RESOURCE_ROLE)
-        for view in (self.facet_panel, self.grid, self.results, self.notes_view):
+        for view in (
+            self.facet_panel,
+            self.grid,
+            self.results,
+            self.notes_view,
+            self.directory,
+        ):
             view.set_catalog(catalog)
         for view in self.document_views():
             resource = catalog.get(view.resource.id)

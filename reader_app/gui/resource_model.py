@@ -19,7 +19,9 @@ from reader_app.library import Library
 
 Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("Title", "Kind", "Pillars", "Collection", "Date", "Pages", "Last read")
+# "From": a strategy's council and nation, any other resource's collection (a strategy's
+# is always "Council strategies"; one column, so the list keeps room for titles).
+COLUMNS = ("Title", "Kind", "Pillars", "From", "Date", "Pages", "Last read")
 RESOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
 # What the proxy sorts by: a key of the right type for every column (numbers for
 # numbers, the real time for "Last read"), so sorting never compares display strings.
@@ -104,6 +106,9 @@ class ResourceModel(QAbstractTableModel):
                 return resource.summary
             if name == "Pillars":  # the chips may not all fit in the column
                 return self._display(resource, name)
+            if name == "From" and resource.council:
+                kind = resource.council_type.capitalize()
+                return f"{resource.council} ({kind}, {resource.nation})"
         if role == Qt.ItemDataRole.TextAlignmentRole and name == "Pages":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -118,11 +123,13 @@ class ResourceModel(QAbstractTableModel):
             return ", ".join(
                 p.name for pid in resource.pillars if (p := catalog.pillar(pid)) is not None
             )
-        if name == "Collection":
+        if name == "From" and resource.council:
+            return f"{resource.council}, {resource.nation}"
+        if name == "From":
             collection = self._library.catalog.collection(resource.collection)
             return collection.title if collection else resource.collection
-        if name == "Date":
-            return resource.date
+        if name == "Date":  # "25 June 2020", "c. 2022", "Undated"
+            return resource.display_date
         if name == "Last read":
             last = self._last_read.get(resource.id)
             return last[1] if last else ""
@@ -132,7 +139,7 @@ class ResourceModel(QAbstractTableModel):
         if name == "Pages":
             return resource.pages
         if name == "Date":
-            return resource.date  # ISO, or a prefix of it: sorts as text
+            return resource.date  # ISO, a prefix of it, or "" (undated): sorts as text
         if name == "Last read":
             last = self._last_read.get(resource.id)
             return last[0] if last else NEVER_READ

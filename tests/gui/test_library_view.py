@@ -120,8 +120,16 @@ def test_sort_keys_are_typed_per_column(library, proxy) -> None:
     titles = [proxy.index(row, 0).data() for row in range(proxy.rowCount())]
     assert titles == sorted(titles, key=str.casefold)
     proxy.sort(COLUMNS.index("Date"), Qt.SortOrder.DescendingOrder)
-    dates = [proxy.index(row, COLUMNS.index("Date")).data() for row in range(proxy.rowCount())]
+    # Sorted by the date itself, not by what is shown ("30 June 2021", "c. 2022").
+    shown = [
+        library.resource(proxy.index(r, 0).data(RESOURCE_ROLE)) for r in range(proxy.rowCount())
+    ]
+    dates = [r.date for r in shown]
     assert dates == sorted(dates, reverse=True)
+    date = COLUMNS.index("Date")
+    assert [proxy.index(r, date).data() for r in range(len(shown))] == [
+        r.display_date for r in shown
+    ]
 
 
 def test_pillars_role_gives_the_ids_for_every_column(library, proxy) -> None:
