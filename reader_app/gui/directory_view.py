@@ -5,9 +5,8 @@ the strategies it counts (the facets chosen so); View > Council Strategies Direc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, urlsplit
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -28,7 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader_app.catalog import COUNCIL_TYPES, NATIONS, Catalog, Resource
+from reader_app import deep_links, directory
+from reader_app.catalog import COUNCIL_TYPES, NATIONS, Catalog
 from reader_app.colours import (
     DARK_BACKGROUND,
     LIGHT_BACKGROUND,
@@ -37,8 +37,6 @@ from reader_app.colours import (
     readable_on,
     to_hex,
 )
-from reader_app.deep_links import SCHEME
-from reader_app.facets import Selection
 
 if TYPE_CHECKING:
     from reader_app.gui.main_window import MainWindow
@@ -54,47 +52,9 @@ HOW_TO_READ = (
     "emphasise more than one pillar, so the pillar rows add up to more than the total. "
     "Click a cell, or choose it with the arrow keys and press Enter, to list those strategies."
 )
-STRATEGY = "strategy"
-DIRECTORY_FACETS = ("pillar", "nation", "council_type")  # what a directory link may choose
 ALL_NATIONS = "All nations"
 ALL_STRATEGIES = "All strategies"
 FACETS_ROLE = Qt.ItemDataRole.UserRole + 1  # the facets (facet -> value) a cell opens
-
-
-# To be replaced by the lead at merge with reader_app.directory.spread (branch i15-app):
-# same signature, same answer.
-def spread(resources: Iterable[Resource]) -> dict[str, dict[str, int]]:
-    """pillar id -> nation -> how many strategies emphasise that pillar in that nation."""
-    found: dict[str, dict[str, int]] = {}
-    for resource in resources:
-        if resource.kind != STRATEGY or not resource.nation:
-            continue
-        for pillar in resource.pillars:
-            by_nation = found.setdefault(pillar, {})
-            by_nation[resource.nation] = by_nation.get(resource.nation, 0) + 1
-    return found
-
-
-# To be replaced by the lead at merge with reader_app.deep_links.parse_directory_link
-# (branch i15-app): same signature, same answer.
-def parse_directory_link(link: str) -> dict[str, str] | None:
-    """The facets (facet -> value) a ``resource-reader://directory?…`` link chooses, {} for
-    the whole directory; None if it is not such a link or is malformed."""
-    parts = urlsplit(link)
-    if parts.scheme.lower() != SCHEME or parts.netloc != "directory":
-        return None
-    query = parse_qs(parts.query, keep_blank_values=True)
-    if any(key not in DIRECTORY_FACETS or len(values) != 1 for key, values in query.items()):
-        return None
-    return {key: values[0] for key, values in query.items() if values[0]}
-
-
-def strategies_selection(chosen: Mapping[str, str]) -> Selection:
-    """The library's facets that show the strategies ``chosen`` (facet -> value) picks."""
-    selection = Selection(kind=frozenset({STRATEGY}))
-    for facet, value in chosen.items():
-        selection = selection.toggled(facet, value)
-    return selection
 
 
 def _count(number: int) -> str:
@@ -121,8 +81,8 @@ class SpreadModel(QAbstractTableModel):
 
     def _load(self, catalog: Catalog) -> None:
         self._catalog = catalog
-        strategies = [r for r in catalog.resources if r.kind == STRATEGY]
-        self._spread = spread(strategies)
+        strategies = directory.strategies(catalog.resources)
+        self._spread = directory.spread(strategies, [p.id for p in catalog.pillars])
         self._pillars = list(catalog.pillars)
         self._nations = list(NATIONS)
         self._per_nation = {n: sum(r.nation == n for r in strategies) for n in self._nations}
@@ -369,7 +329,7 @@ class DirectoryActions(QObject):
         window = self._window
         if window.search_field.text():
             window.search_field.clear()  # the list, not search results
-        window.facet_panel.set_selection(strategies_selection(chosen))
+        window.facet_panel.set_selection(directory.directory_selection(chosen))
         window.tabs.setCurrentIndex(0)
         window.library_view().setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -377,7 +337,7 @@ class DirectoryActions(QObject):
         """Follow a ``resource-reader://directory`` link: with facets, the list they
         choose; without, the directory. False if it is not such a link, or names a
         pillar, nation or kind of council there is not."""
-        chosen = parse_directory_link(link)
+        chosen = deep_links.parse_directory_link(link)
         known = {
             "pillar": {p.id for p in self._catalog.pillars},
             "nation": set(NATIONS),
