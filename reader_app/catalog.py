@@ -8,7 +8,25 @@ from pathlib import Path
 
 from reader_app.safe_paths import inside
 
-KINDS = ("briefing", "infographic", "guide", "case-study")
+KINDS = ("briefing", "infographic", "guide", "case-study", "strategy")
+# What a reader may give their own documents: a strategy is a council's page summarised for the
+# bundled directory, and carries fields (council, nation) an imported file does not have.
+OWN_KINDS = ("briefing", "infographic", "guide", "case-study")
+NATIONS = ("England", "Scotland", "Wales", "Northern Ireland")
+COUNCIL_TYPES = (
+    "county",
+    "district",
+    "unitary",
+    "metropolitan borough",
+    "london borough",
+    "city",
+    "island",
+    "combined authority",
+)
+UNDATED = "undated"  # the year facet's value for a resource with no date
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
 
 
 @dataclass(frozen=True)
@@ -49,14 +67,25 @@ class Resource:
     transcript: str = ""
     source: str = "bundled"  # or "imported" (the reader's own), or "pack"
     edition: int = 1  # a pack's newer edition of a resource replaces it
+    date_approximate: bool = False  # a bare year standing for "about then" ("c. 2022")
+    council: str = ""  # a strategy's council, nation and kind of council
+    nation: str = ""
+    council_type: str = ""
+    themes: tuple[str, ...] = ()
 
     @property
     def main_pillar(self) -> str:
         return self.pillars[0]
 
     @property
-    def year(self) -> int:
-        return int(self.date[:4])
+    def year(self) -> int | None:
+        """None for a strategy whose council's page gives no date."""
+        return int(self.date[:4]) if self.date else None
+
+    @property
+    def display_date(self) -> str:
+        """The date as a reader sees it: "25 June 2020", "June 2021", "c. 2022", "Undated"."""
+        return display_date(self.date, approximate=self.date_approximate)
 
 
 @dataclass(frozen=True)
@@ -111,4 +140,16 @@ class Catalog:
         ]
 
     def years(self) -> Sequence[int]:
-        return sorted({r.year for r in self.resources})
+        return sorted({r.year for r in self.resources if r.year is not None})
+
+
+def display_date(value: str, *, approximate: bool = False) -> str:
+    if not value:
+        return "Undated"
+    parts = value.split("-")
+    if len(parts) == 1:
+        return f"c. {value}" if approximate else value
+    month = _MONTHS[int(parts[1]) - 1]
+    if len(parts) == 2:
+        return f"{month} {parts[0]}"
+    return f"{int(parts[2])} {month} {parts[0]}"

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reader_app.catalog import KINDS, Catalog, Collection, Pillar, Resource
+from reader_app.catalog import COUNCIL_TYPES, KINDS, NATIONS, Catalog, Collection, Pillar, Resource
 from reader_app.safe_paths import UnsafePathError, inside
 
 SCHEMA_VERSION = 1
@@ -96,6 +96,21 @@ class Entry:
             raise self.fail(field, f"'{value}' is not an http(s) URL")
         return value
 
+    def flag(self, field: str) -> bool:
+        value = self.data.get(field, False)
+        if not isinstance(value, bool):
+            raise self.fail(field, "must be true or false")
+        return value
+
+    def optional_choice(self, field: str, allowed: tuple[str, ...]) -> str:
+        value = self.text(field, required=False)
+        if value and value not in allowed:
+            raise self.fail(field, f"'{value}' is not one of {', '.join(allowed)}")
+        return value
+
+    def optional_text_list(self, field: str) -> tuple[str, ...]:
+        return self.text_list(field) if field in self.data else ()
+
     def positive_int(self, field: str, default: int | None = None) -> int:
         value = self.data.get(field)
         if value is None and default is not None:
@@ -166,7 +181,8 @@ def load_collections(file: Path, value: Any, *, url_required: bool = True) -> li
             id=e.text("id", pattern=_ID),
             title=e.text("title"),
             date=e.text("date", pattern=_DATE),
-            url=e.url("url") if url_required or e.data.get("url") else "",
+            # url = "" says there is no page (a list compiled for the app has none).
+            url=e.url("url") if e.data.get("url") or (url_required and "url" not in data) else "",
             description=e.text("description"),
         )
         _check_unique(file, e, seen, collection.id)
@@ -199,13 +215,16 @@ def load_resources(
         if collection not in collection_ids:
             raise e.fail("collection", f"unknown collection '{collection}'")
         media_type = e.choice("media_type", media_types)
+        kind = e.choice("kind", KINDS)
+        # Only a council's strategy may be undated: its page is all we know of it.
+        date = e.text("date", pattern=_DATE, required=kind != "strategy")
         resource = Resource(
             id=e.text("id", pattern=_ID),
             title=e.text("title"),
-            kind=e.choice("kind", KINDS),
+            kind=kind,
             pillars=pillars,
             collection=collection,
-            date=e.text("date", pattern=_DATE),
+            date=date,
             summary=e.text("summary", required=not from_pack),
             source_url=e.url("source_url") if not from_pack or data.get("source_url") else "",
             file=_relative_file(e),
@@ -216,6 +235,11 @@ def load_resources(
             alt_text=e.text("alt_text", required=media_type.startswith("image/") and not from_pack),
             transcript=e.text("transcript", required=False),
             edition=e.positive_int("edition", default=1),
+            date_approximate=e.flag("date_approximate"),
+            council=e.text("council", required=kind == "strategy"),
+            nation=e.optional_choice("nation", NATIONS),
+            council_type=e.optional_choice("council_type", COUNCIL_TYPES),
+            themes=e.optional_text_list("themes"),
         )
         _check_unique(file, e, seen, resource.id)
         resources.append(resource)

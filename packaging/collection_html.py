@@ -1,0 +1,252 @@
+"""The HTML pages the bundled collection is printed from: a briefing's cover, body and closing
+notice, a council strategy's summary page, and a plain infographic for when
+packaging/infographics.py is absent. WeasyPrint turns them into tagged PDFs
+(collection_pdf.py); the CSS names installed fonts so every glyph is embedded.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from typing import Any
+
+FONT_STACK = "'DejaVu Sans', 'Liberation Sans', sans-serif"
+GENERATOR = "Resource Reader packaging/build_collection.py"
+AUTHOR = "Resource Reader developers"
+
+# The running footer is drawn by @page margin boxes, so it is real text in the embedded font
+# (PyMuPDF's stamped Helvetica was not embedded) and WeasyPrint marks it as an artifact.
+PAGE_CSS = """
+@page {
+  size: A4; margin: 58pt 60pt 64pt 60pt;
+  @bottom-left { content: "%(footer)s"; font: 7.5pt %(font)s; color: #505050;
+                 vertical-align: top; padding-top: 20pt; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages);
+                  font: 7.5pt %(font)s; color: #505050; vertical-align: top; padding-top: 20pt; }
+}
+"""
+
+BODY_CSS = """
+html { font-family: %(font)s; font-size: 10.5pt; line-height: 1.45; color: #1f2328; }
+h1 { font-size: 22pt; line-height: 1.15; margin: 6pt 0 10pt 0; color: #111111;
+     bookmark-level: 1; }
+h2 { font-size: 14pt; margin: 16pt 0 6pt 0; color: %(accent_text)s; bookmark-level: 1;
+     break-after: avoid; }
+h3 { font-size: 11.5pt; margin: 12pt 0 4pt 0; color: #222222; bookmark-level: 2;
+     break-after: avoid; }
+h2.minor { font-size: 11pt; color: #333333; margin: 14pt 0 4pt 0; bookmark-level: none; }
+p { margin: 0 0 7pt 0; }
+ul, ol { margin: 0 0 7pt 0; padding-left: 18pt; }
+li { margin: 0 0 3pt 0; }
+a { color: #1a4f9c; text-decoration: underline; overflow-wrap: anywhere; }
+.label { font-size: 9pt; font-weight: bold; color: #ffffff; background-color: %(accent_text)s;
+         padding: 4pt 6pt; margin-bottom: 14pt; }
+.meta { font-size: 9.5pt; color: #444444; margin-bottom: 2pt; }
+.pillars { font-size: 9.5pt; margin: 4pt 0 12pt 0; }
+.chip { color: #ffffff; padding: 1pt 4pt; margin-right: 6pt; }
+.summary { font-size: 12pt; line-height: 1.4; color: #222222; margin-bottom: 10pt; }
+.key { background-color: %(tint)s; padding: 8pt; margin: 8pt 0 10pt 0; font-weight: bold; }
+.notice { font-size: 9pt; color: #333333; background-color: #f1f1f1; padding: 8pt;
+          margin-top: 14pt; }
+.notice p:last-child { margin-bottom: 0; }
+.body-start { break-before: page; }
+"""
+
+
+def hex_to_rgb(colour: str) -> tuple[float, float, float]:
+    return tuple(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def tint(colour: str, amount: float) -> str:
+    """Mix ``colour`` with white; ``amount`` 0 keeps the colour, 1 gives white."""
+    rgb = [round((c + (1 - c) * amount) * 255) for c in hex_to_rgb(colour)]
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
+def shade(colour: str, amount: float) -> str:
+    """Mix ``colour`` with black: text in a pillar's colour needs 4.5:1 contrast on white."""
+    rgb = [round(c * (1 - amount) * 255) for c in hex_to_rgb(colour)]
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
+def display_date(value: str, *, approximate: bool = False) -> str:
+    """ "2021-06-30" -> "30 June 2021"; a bare year the sources give for an unknown date
+    -> "c. 2022"; a council page with no date says so."""
+    if not value:
+        return "Date not given on the council's page"
+    parts = value.split("-")
+    if len(parts) == 3:
+        d = date.fromisoformat(value)
+        return f"{d.day} {d.strftime('%B')} {d.year}"
+    if len(parts) == 2:
+        return f"{date(int(parts[0]), int(parts[1]), 1).strftime('%B')} {parts[0]}"
+    return f"c. {value}" if approximate else value
+
+
+def css_string(text: str) -> str:
+    """``text`` as the inside of a CSS string literal."""
+    return "".join(c if c.isalnum() or c in " .,:;-'()" else f"\\{ord(c):x} " for c in text)
+
+
+def stylesheet(accent: str, footer: str) -> str:
+    values = {
+        "accent_text": shade(accent, 0.1),
+        "tint": tint(accent, 0.86),
+        "font": FONT_STACK,
+        "footer": css_string(footer),
+    }
+    return (PAGE_CSS + BODY_CSS) % values
+
+
+def document(*, title: str, summary: str, keywords: str, css: str, body: str) -> str:
+    """A complete HTML document: WeasyPrint takes the PDF's title, subject, keywords, author
+    and creator from its <head>, and the document language from <html lang>. No date meta:
+    the build must give the same bytes every time."""
+    e = html.escape
+    return (
+        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{e(title)}</title>\n"
+        f'<meta name="author" content="{e(AUTHOR)}">\n'
+        f'<meta name="description" content="{e(summary)}">\n'
+        f'<meta name="keywords" content="{e(keywords)}">\n'
+        f'<meta name="generator" content="{e(GENERATOR)}">\n'
+        f"<style>{css}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def short(title: str, limit: int = 70) -> str:
+    return title if len(title) <= limit else title[: limit - 3] + "..."
+
+
+def pillar_chips(ids: list[str], pillars: dict[str, dict[str, Any]]) -> str:
+    return "".join(
+        f'<span class="chip" style="background-color: {shade(pillars[p]["colour"], 0.1)}">'
+        f"{html.escape(pillars[p]['name'])}</span>"
+        for p in ids
+    )
+
+
+def notice_html(label: str, source_url: str, collection: dict[str, Any], heading: str) -> str:
+    url = html.escape(source_url)
+    when = display_date(collection["date"], approximate=len(collection["date"]) == 4)
+    return (
+        f'<div class="notice"><p><b>{html.escape(heading)}.</b> {html.escape(label)}.</p>'
+        f'<p>Original: <a href="{url}">{url}</a><br>'
+        f"Collection: {html.escape(collection['title'])} ({html.escape(when)}).</p></div>"
+    )
+
+
+def briefing_body(
+    meta: dict[str, Any],
+    *,
+    label: str,
+    body_html: str,
+    contents: list[tuple[str, str]],
+    pillars: dict[str, dict[str, Any]],
+    collection: dict[str, Any],
+) -> str:
+    """The cover (label, kind, collection, date, title, pillars, summary, contents, notice),
+    the body from a new page, and the closing notice."""
+    e = html.escape
+    kind = meta["kind"].replace("-", " ").capitalize()
+    when = display_date(str(meta["date"]), approximate=bool(meta.get("date_approximate")))
+    items = "".join(f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in contents)
+    items += '<li><a href="#about-this-item">About this item</a></li>'
+    notice = notice_html(label, meta["source_url"], collection, "About this item")
+    body = body_html.replace("<h2 ", '<h2 class="body-start" ', 1)
+    return (
+        f'<p class="label">{e(label)}</p>\n'
+        f'<p class="meta">{e(kind)} · {e(collection["title"])} · {e(when)}</p>\n'
+        f"<h1>{e(meta['title'])}</h1>\n"
+        f'<p class="pillars">{pillar_chips(meta["pillars"], pillars)}</p>\n'
+        f'<p class="summary">{e(meta["summary"])}</p>\n'
+        f'<h2 class="minor">Contents</h2>\n<ol>{items}</ol>\n{notice}\n{body}\n'
+        f'<h2 id="about-this-item">About this item</h2>\n{notice}'
+    )
+
+
+def strategy_body(
+    strategy: dict[str, Any],
+    *,
+    label: str,
+    pillars: dict[str, dict[str, Any]],
+    directory_link: str,
+) -> str:
+    """One page on a council's strategy: what the council's page is, our summary, the pillars
+    with the page's own words, the themes and the address."""
+    e = html.escape
+    url = e(strategy["url"])
+    emphasis = "".join(
+        f"<li><b>{e(pillars[p]['name'])}</b>: the page speaks of "
+        + ", ".join(f"“{e(words)}”" for words in strategy["evidence"].get(p, []))
+        + ".</li>"
+        for p in strategy["pillars"]
+    )
+    themes = ", ".join(strategy["themes"])
+    return (
+        f'<p class="label">{e(label)}</p>\n'
+        f"<h1>{e(strategy['council'])}</h1>\n"
+        f'<p class="summary">{e(strategy["title"])}</p>\n'
+        f'<p class="meta">{e(strategy["nation"])} · {e(strategy["council_type"].capitalize())}'
+        f" · {e(display_date(strategy['date']))}</p>\n"
+        f'<p class="pillars">{pillar_chips(strategy["pillars"], pillars)}</p>\n'
+        f"<h2>Our summary</h2>\n<p>{e(strategy['summary'])}</p>\n"
+        f"<h2>What it emphasises</h2>\n<ul>{emphasis}</ul>\n"
+        f"<h2>Themes</h2>\n<p>{e(themes.capitalize())}.</p>\n"
+        f"<h2>The council's page</h2>\n<p><a href=\"{url}\">{url}</a></p>\n"
+        f'<p>Strategies from other councils of this kind: <a href="{e(directory_link)}">the '
+        f"directory, filtered to {e(strategy['nation'])} and {e(strategy['council_type'])}</a>."
+        "</p>\n"
+        f'<div class="notice"><p><b>About this page.</b> {e(label)}. The summary and the '
+        "choice of pillars are ours; the quoted words are the council's page's own.</p></div>"
+    )
+
+
+POSTER_CSS = """
+@page { size: 600pt 780pt; margin: 0; }
+html { font-family: %(font)s; color: #1f2328; }
+body { margin: 0; }
+header { background-color: #1f242e; color: #ffffff; padding: 26pt 36pt 18pt 36pt;
+         border-bottom: 6pt solid %(accent)s; }
+h1 { font-size: 24pt; margin: 0 0 8pt 0; }
+header p { font-size: 12pt; margin: 0; }
+.label { font-size: 9pt; font-weight: bold; color: #444444; margin: 10pt 36pt; }
+.panels { margin: 0 36pt; }
+section { background-color: #f2f2f2; border-left: 6pt solid #555555; padding: 8pt 12pt;
+          margin-bottom: 10pt; }
+h2 { font-size: 13pt; margin: 0 0 4pt 0; }
+section p { font-size: 10.5pt; line-height: 1.35; margin: 0; }
+footer { margin: 10pt 36pt; font-size: 8pt; color: #444444; }
+footer p { margin: 0 0 3pt 0; }
+a { color: #1a4f9c; }
+"""
+
+
+def fallback_infographic_html(
+    spec: dict[str, Any],
+    *,
+    pillars: list[dict[str, Any]],
+    directory: list[dict[str, Any]],
+    collection: dict[str, Any],
+    label: str,
+) -> str:
+    """Panels as plain headed sections, used only while packaging/infographics.py (the real
+    designs) is missing: same signature, so the build can run and be tested either way."""
+    del directory  # the real designs name councils from it
+    e = html.escape
+    accent = next(p["colour"] for p in pillars if p["id"] == spec["pillars"][0])
+    panels = "".join(
+        f"<section><h2>{e(panel['heading'])}</h2><p>{e(panel['text'])}</p></section>"
+        for panel in spec["panels"]
+    )
+    url = e(spec["source_url"])
+    body = (
+        f"<header><h1>{e(spec['title'])}</h1><p>{e(spec['subtitle'])}</p></header>"
+        f'<p class="label">{e(label)}</p><div class="panels">{panels}</div>'
+        f"<footer><p>{e(label)}. Collection: {e(collection['title'])}.</p>"
+        f'<p>Original: <a href="{url}">{url}</a></p></footer>'
+    )
+    css = POSTER_CSS % {"font": FONT_STACK, "accent": accent}
+    return document(
+        title=spec["title"], summary=spec["summary"], keywords="infographic", css=css, body=body
+    )

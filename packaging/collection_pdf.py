@@ -1,0 +1,97 @@
+"""HTML to tagged PDF/UA-1 with WeasyPrint, and PDF to PNG with PyMuPDF, for the build.
+
+WeasyPrint is a build-time tool (the ``[build]`` extra), imported here only when a PDF is
+made, so the app and the tests that only read the collection never need it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pymupdf
+
+PNG_DPI = 144
+# fontTools stamps each subset font's 'head' table with the time, unless this says otherwise
+# (https://reproducible-builds.org/specs/source-date-epoch/): 2026-11-22T00:00:00Z, fixed so a
+# rebuild gives the same bytes. Bump it when the collection is rewritten, if you like.
+SOURCE_DATE_EPOCH = "1795305600"
+
+
+@functools.cache
+def _weasyprint() -> Any:
+    import weasyprint  # noqa: PLC0415 - a build-time dependency only
+
+    return weasyprint
+
+
+@functools.cache
+def _fonts() -> Any:
+    # One font configuration for the whole build: fontconfig is asked once, not per file.
+    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
+
+    return FontConfiguration()
+
+
+def _no_fetching() -> Any:
+    # Everything a page needs is inline: no file, and no network ever (a data: URL at most).
+    return _weasyprint().URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
+
+
+def weasyprint_version() -> str:
+    return str(_weasyprint().__version__)
+
+
+def font_subsetter() -> str:
+    """Which library WeasyPrint subsets fonts with: each writes different (valid) bytes."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset  # noqa: PLC0415
+
+    if harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0):
+        return "HarfBuzz"
+    import fontTools  # noqa: PLC0415
+
+    return f"fontTools {fontTools.version}"
+
+
+def html_to_pdf(document: str) -> bytes:
+    """A tagged PDF (structure tree, /Lang from <html lang>, the <title> shown in the
+    window, fonts embedded). No dates are written, so the same HTML gives the same bytes."""
+    weasyprint = _weasyprint()
+    with _fixed_time():
+        return bytes(
+            weasyprint.HTML(string=document, url_fetcher=_no_fetching()).write_pdf(
+                pdf_variant="pdf/ua-1", font_config=_fonts(), optimize_images=False
+            )
+        )
+
+
+@contextlib.contextmanager
+def _fixed_time() -> Iterator[None]:
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def page_count(data: bytes) -> int:
+    with pymupdf.open("pdf", data) as doc:
+        return doc.page_count
+
+
+def pdf_title(data: bytes) -> str:
+    with pymupdf.open("pdf", data) as doc:
+        return str((doc.metadata or {}).get("title") or "")
+
+
+def pdf_to_png(data: bytes, dpi: int = PNG_DPI) -> bytes:
+    """The first page as a PNG: the infographics people want as a picture."""
+    with pymupdf.open("pdf", data) as doc:
+        return bytes(doc[0].get_pixmap(dpi=dpi).tobytes("png"))
