@@ -50,6 +50,7 @@ a { color: #1a4f9c; text-decoration: underline; overflow-wrap: anywhere; }
           margin-top: 14pt; }
 .notice p:last-child { margin-bottom: 0; }
 .body-start { break-before: page; }
+.closing { break-inside: avoid; }
 """
 
 
@@ -161,7 +162,8 @@ def briefing_body(
         f'<p class="pillars">{pillar_chips(meta["pillars"], pillars)}</p>\n'
         f'<p class="summary">{e(meta["summary"])}</p>\n'
         f'<h2 class="minor">Contents</h2>\n<ol>{items}</ol>\n{notice}\n{body}\n'
-        f'<h2 id="about-this-item">About this item</h2>\n{notice}'
+        # The closing notice stays whole, on the last page.
+        f'<div class="closing"><h2 id="about-this-item">About this item</h2>\n{notice}</div>'
     )
 
 
