@@ -129,8 +129,7 @@ def label_of(meta: dict[str, Any], setup: Setup) -> str:
         return f"Summary of {meta['summary_of']}, written for Resource Reader; not the original"
     collection = setup.collections[meta["collection"]]["title"]
     return (
-        f"Guidance written for Resource Reader on a theme of {collection}; "
-        "not a Socitm publication"
+        f"Guidance written for Resource Reader on a theme of {collection}; not a Socitm publication"
     )
 
 
@@ -186,7 +185,7 @@ def render_briefing(meta: dict[str, Any], body: list[str], path: Path, setup: Se
 def infographic_renderer() -> InfographicHtml:
     """packaging/infographics.py's designs when that module is there, else plain panels."""
     if (HERE / "infographics.py").is_file():
-        import infographics  # noqa: PLC0415 - optional until its branch is merged
+        import infographics
 
         return infographics.infographic_html  # type: ignore[no-any-return]
     return pages.fallback_infographic_html

@@ -195,7 +195,7 @@ def strategy_body(
         f"<h2>Our summary</h2>\n<p>{e(strategy['summary'])}</p>\n"
         f"<h2>What it emphasises</h2>\n<ul>{emphasis}</ul>\n"
         f"<h2>Themes</h2>\n<p>{e(themes.capitalize())}.</p>\n"
-        f"<h2>The council's page</h2>\n<p><a href=\"{url}\">{url}</a></p>\n"
+        f'<h2>The council\'s page</h2>\n<p><a href="{url}">{url}</a></p>\n'
         f'<p>Strategies from other councils of this kind: <a href="{e(directory_link)}">the '
         f"directory, filtered to {e(strategy['nation'])} and {e(strategy['council_type'])}</a>."
         "</p>\n"

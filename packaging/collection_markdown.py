@@ -133,9 +133,7 @@ def _headings(lines: list[str], path: Path) -> list[Heading]:
     return headings
 
 
-def markdown_to_html(
-    lines: list[str], path: Path, rules: LinkRules
-) -> tuple[str, list[Heading]]:
+def markdown_to_html(lines: list[str], path: Path, rules: LinkRules) -> tuple[str, list[Heading]]:
     """Convert the body subset described in resources/sources/FORMAT.md."""
     headings = _headings(lines, path)
     anchors = {h.anchor for h in headings}
@@ -145,12 +143,14 @@ def markdown_to_html(
     list_tag = ""
     quote: list[str] = []
     heading_iter = iter(headings)
+    start = 0  # the line the open block began on: an error names it, not the blank line after
 
     def inline(text: str, number: int) -> str:
         return inline_html(text, f"{path.name}:{number}", anchors, rules)
 
-    def flush(number: int) -> None:
+    def flush() -> None:
         nonlocal list_tag
+        number = start
         if paragraph:
             out.append(f"<p>{inline(' '.join(paragraph), number)}</p>")
             paragraph.clear()
@@ -165,12 +165,12 @@ def markdown_to_html(
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line:
-            flush(number)
+            flush()
             continue
         if line.startswith(("<", "|", "```", "![")) or re.match(r"^#(?!#)", line):
             raise SourceError(f"{path.name}:{number}: not in the Markdown subset: {line[:40]!r}")
         if _HEADING.match(line):
-            flush(number)
+            flush()
             heading = next(heading_iter)
             tag = "h2" if heading.level == 1 else "h3"
             text = inline(heading.text, number)
@@ -178,16 +178,18 @@ def markdown_to_html(
         elif line.startswith("- ") or (ordered := _ORDERED.match(line)):
             tag = "ul" if line.startswith("- ") else "ol"
             if paragraph or quote or (items and list_tag != tag):
-                flush(number)
+                flush()
             list_tag = tag
             items.append(inline(line[2:] if tag == "ul" else ordered.group(1), number))
         elif line.startswith("> "):
             if paragraph or items:
-                flush(number)
+                flush()
+            start = number if not quote else start
             quote.append(line[2:])
         else:
             if items or quote:
-                flush(number)
+                flush()
+            start = number if not paragraph else start
             paragraph.append(line)
-    flush(len(lines))
+    flush()
     return "\n".join(out), headings

@@ -23,7 +23,7 @@ SOURCE_DATE_EPOCH = "1795305600"
 
 @functools.cache
 def _weasyprint() -> Any:
-    import weasyprint  # noqa: PLC0415 - a build-time dependency only
+    import weasyprint
 
     return weasyprint
 
@@ -31,7 +31,7 @@ def _weasyprint() -> Any:
 @functools.cache
 def _fonts() -> Any:
     # One font configuration for the whole build: fontconfig is asked once, not per file.
-    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
+    from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
 
@@ -47,11 +47,11 @@ def weasyprint_version() -> str:
 
 def font_subsetter() -> str:
     """Which library WeasyPrint subsets fonts with: each writes different (valid) bytes."""
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset  # noqa: PLC0415
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
     if harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0):
         return "HarfBuzz"
-    import fontTools  # noqa: PLC0415
+    import fontTools
 
     return f"fontTools {fontTools.version}"
 

@@ -74,7 +74,9 @@ def test_briefing_structure(rid: str) -> None:
                     external.add(link["uri"])
         assert internal >= 3
         assert external and external <= allowed
-        assert all(u.startswith(("resource-reader://open?", "resource-reader://directory")) for u in app)
+        assert all(
+            u.startswith(("resource-reader://open?", "resource-reader://directory")) for u in app
+        )
         assert "About this item" in doc[-1].get_text()
         assert resource.label in " ".join(doc[-1].get_text().split())
 
