@@ -18,7 +18,11 @@ AUTHOR = "Resource Reader developers"
 # (PyMuPDF's stamped Helvetica was not embedded) and WeasyPrint marks it as an artifact.
 PAGE_CSS = """
 @page {
-  size: A4; margin: 58pt 60pt 64pt 60pt;
+  size: 595pt 842pt; margin: 58pt 60pt 64pt 60pt;  /* A4 in whole points, as before */
+  /* The pillar's colour bar across the top edge: three margin boxes, each 7pt tall. */
+  @top-left-corner { content: ""; background: %(accent)s; margin-bottom: 51pt; }
+  @top-center { content: ""; background: %(accent)s; width: 100%%; margin-bottom: 51pt; }
+  @top-right-corner { content: ""; background: %(accent)s; margin-bottom: 51pt; }
   @bottom-left { content: "%(footer)s"; font: 7.5pt %(font)s; color: #505050;
                  vertical-align: top; padding-top: 20pt; }
   @bottom-right { content: "Page " counter(page) " of " counter(pages);
@@ -91,6 +95,7 @@ def css_string(text: str) -> str:
 
 def stylesheet(accent: str, footer: str) -> str:
     values = {
+        "accent": accent,
         "accent_text": shade(accent, 0.1),
         "tint": tint(accent, 0.86),
         "font": FONT_STACK,
