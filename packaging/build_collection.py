@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import html
 import re
 import sys
 import tempfile
@@ -199,6 +200,10 @@ def render_infographic(meta: dict[str, Any], setup: Setup) -> bytes:
         collection=setup.collections[meta["collection"]],
         label=label_of(meta, setup),
     )
+    # The designs' links follow the sources' rules: an item, the directory, a council, Socitm.
+    anchors = set(re.findall(r'\bid="([^"]+)"', document))
+    for target in re.findall(r'\bhref="([^"]*)"', document):
+        setup.rules.check(html.unescape(target), f"{meta['id']}.toml (its design)", anchors)
     data = collection_pdf.html_to_pdf(document)
     if collection_pdf.page_count(data) != 1:
         raise SourceError(f"{meta['id']}: an infographic must fit on one page")
@@ -294,7 +299,7 @@ def build_one(path: Path, setup: Setup) -> tuple[dict[str, Any], bytes, str]:
         meta = tomllib.loads(path.read_text(encoding="utf-8"))
         meta["kind"] = "infographic"
         check_meta(meta, path, setup)
-        for key in ("alt_text", "transcript", "subtitle", "panels"):
+        for key in ("alt_text", "transcript"):
             if not meta.get(key):
                 raise SourceError(f"{path.name}: '{key}' is missing")
         data = render_infographic(meta, setup)

@@ -10,6 +10,8 @@ import html
 from datetime import date
 from typing import Any
 
+from collection_markdown import SourceError
+
 FONT_STACK = "'DejaVu Sans', 'Liberation Sans', sans-serif"
 GENERATOR = "Resource Reader packaging/build_collection.py"
 AUTHOR = "Resource Reader developers"
@@ -240,6 +242,9 @@ def fallback_infographic_html(
     """Panels as plain headed sections, used only while packaging/infographics.py (the real
     designs) is missing: same signature, so the build can run and be tested either way."""
     del directory  # the real designs name councils from it
+    for key in ("subtitle", "panels"):
+        if not spec.get(key):
+            raise SourceError(f"{spec['id']}.toml: '{key}' is missing")
     e = html.escape
     accent = next(p["colour"] for p in pillars if p["id"] == spec["pillars"][0])
     panels = "".join(

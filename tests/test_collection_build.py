@@ -137,3 +137,17 @@ def test_a_council_address_counts_only_when_the_directory_has_it() -> None:
 def test_a_strategys_directory_link_is_url_encoded() -> None:
     link = build_collection.directory_link(nation="Northern Ireland", council_type="city")
     assert link == "resource-reader://directory?nation=Northern%20Ireland&council_type=city"
+
+
+def test_an_infographic_designs_links_follow_the_same_rules(monkeypatch) -> None:
+    def design(spec: dict, **_: object) -> str:
+        return f'<a href="{spec["link"]}">x</a>'
+
+    monkeypatch.setattr(build_collection, "infographic_renderer", lambda: design)
+    spec = {"id": "four-rs-at-a-glance", "title": "T", "collection": "4rs-2021"}
+    spec["link"] = "https://example.org/"
+    with pytest.raises(SourceError, match="four-rs-at-a-glance.toml"):
+        build_collection.render_infographic(spec, SETUP)
+    spec["link"] = "resource-reader://directory?pillar=rethink"
+    with pytest.raises(SourceError, match="not a known pillar"):
+        build_collection.render_infographic(spec, SETUP)
