@@ -146,7 +146,7 @@ def test_an_infographic_designs_links_follow_the_same_rules(monkeypatch) -> None
     monkeypatch.setattr(build_collection, "infographic_renderer", lambda: design)
     spec = {"id": "four-rs-at-a-glance", "title": "T", "collection": "4rs-2021"}
     spec["link"] = "https://example.org/"
-    with pytest.raises(SourceError, match="four-rs-at-a-glance.toml"):
+    with pytest.raises(SourceError, match=r"four-rs-at-a-glance\.toml"):
         build_collection.render_infographic(spec, SETUP)
     spec["link"] = "resource-reader://directory?pillar=rethink"
     with pytest.raises(SourceError, match="not a known pillar"):
