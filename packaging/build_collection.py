@@ -204,7 +204,18 @@ def render_infographic(meta: dict[str, Any], setup: Setup) -> bytes:
     anchors = set(re.findall(r'\bid="([^"]+)"', document))
     for target in re.findall(r'\bhref="([^"]*)"', document):
         setup.rules.check(html.unescape(target), f"{meta['id']}.toml (its design)", anchors)
+    for svg in re.findall(r"<svg\b.*?</svg>", document, flags=re.DOTALL):
+        if re.search(r"<a\b", svg):
+            raise SourceError(
+                f"{meta['id']}: a link inside an inline <svg> is not live in the PDF "
+                "(WeasyPrint draws it as text); put the <a> in the HTML around or beside it"
+            )
     data = collection_pdf.html_to_pdf(document)
+    if collection_pdf.figures_without_alt(data):
+        raise SourceError(
+            f"{meta['id']}: a figure has no alt text: give each <img> an alt and each inline "
+            "<svg> a <title> child stating its message"
+        )
     if collection_pdf.page_count(data) != 1:
         raise SourceError(f"{meta['id']}: an infographic must fit on one page")
     if collection_pdf.pdf_title(data) != meta["title"]:

@@ -91,6 +91,18 @@ def pdf_title(data: bytes) -> str:
         return str((doc.metadata or {}).get("title") or "")
 
 
+def figures_without_alt(data: bytes) -> int:
+    """How many Figure structure elements have no /Alt: WeasyPrint takes an <img>'s from its
+    alt attribute and an inline <svg>'s from its <title> child, and leaves others bare."""
+    count = 0
+    with pymupdf.open("pdf", data) as doc:
+        for xref in range(1, doc.xref_length()):
+            if doc.xref_get_key(xref, "S") == ("name", "/Figure"):
+                alt = doc.xref_get_key(xref, "Alt")
+                count += alt[0] != "string" or not alt[1].strip()
+    return count
+
+
 def pdf_to_png(data: bytes, dpi: int = PNG_DPI) -> bytes:
     """The first page as a PNG: the infographics people want as a picture."""
     with pymupdf.open("pdf", data) as doc:

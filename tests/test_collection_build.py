@@ -151,3 +151,27 @@ def test_an_infographic_designs_links_follow_the_same_rules(monkeypatch) -> None
     spec["link"] = "resource-reader://directory?pillar=rethink"
     with pytest.raises(SourceError, match="not a known pillar"):
         build_collection.render_infographic(spec, SETUP)
+
+
+def test_a_link_inside_an_inline_svg_stops_the_build(monkeypatch) -> None:
+    """WeasyPrint 70 draws an <a> inside <svg> as plain text: the link would be dead."""
+    svg = '<svg><title>t</title><a href="resource-reader://directory"><text>x</text></a></svg>'
+    monkeypatch.setattr(build_collection, "infographic_renderer", lambda: lambda spec, **_: svg)
+    spec = {"id": "four-rs-at-a-glance", "title": "T", "collection": "4rs-2021"}
+    with pytest.raises(SourceError, match="not live"):
+        build_collection.render_infographic(spec, SETUP)
+
+
+def test_an_inline_svg_gets_its_alt_text_from_its_title() -> None:
+    """What the infographics rely on, and the build's check of it (needs WeasyPrint)."""
+    pytest.importorskip("weasyprint")
+    import collection_pdf
+
+    def pdf(svg_inside: str) -> bytes:
+        body = f'<h1>T</h1><p>x</p><svg role="img" width="40" height="40">{svg_inside}</svg>'
+        return collection_pdf.html_to_pdf(
+            collection_html.document(title="T", summary="S", keywords="K", css="", body=body)
+        )
+
+    assert collection_pdf.figures_without_alt(pdf("<circle r='9'/>")) == 1
+    assert collection_pdf.figures_without_alt(pdf("<title>Two bars</title><circle r='9'/>")) == 0
