@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -61,11 +62,37 @@ def html_to_pdf(document: str) -> bytes:
     window, fonts embedded). No dates are written, so the same HTML gives the same bytes."""
     weasyprint = _weasyprint()
     with _fixed_time():
-        return bytes(
-            weasyprint.HTML(string=document, url_fetcher=_no_fetching()).write_pdf(
-                pdf_variant="pdf/ua-1", font_config=_fonts(), optimize_images=False
-            )
+        data = weasyprint.HTML(string=document, url_fetcher=_no_fetching()).write_pdf(
+            pdf_variant="pdf/ua-1", font_config=_fonts(), optimize_images=False
         )
+    return explicit_destinations(bytes(data))
+
+
+_DEST = re.compile(r"\(((?:[^()\\]|\\.)*)\)\s*(\[[^\]]*\])")
+
+
+def explicit_destinations(data: bytes) -> bytes:
+    """Point each internal link straight at its page and height, as the PyMuPDF-built files
+    did. WeasyPrint links by name, and PyMuPDF reports a named link's height bottom-up where
+    the app's viewer (documents.page_layout) reads every other link's top-down. Each link's
+    description (/Contents, what a screen reader announces) becomes its visible text, not the
+    anchor's name. Only annotation keys change: the structure tree is untouched."""
+    with pymupdf.open("pdf", data) as doc:
+        names = doc.xref_get_key(doc.pdf_catalog(), "Names/Dests/Names")
+        if names[0] != "array":
+            return data
+        dests = dict(_DEST.findall(names[1]))
+        for page in doc:
+            for link in page.get_links():
+                xref = link.get("xref", 0)
+                dest = doc.xref_get_key(xref, "Dest") if xref else ("null", "")
+                if dest[0] != "string" or dest[1] not in dests:
+                    continue
+                doc.xref_set_key(xref, "Dest", dests[dest[1]])
+                text = " ".join(page.get_textbox(link["from"]).split())
+                if text:
+                    doc.xref_set_key(xref, "Contents", pymupdf.get_pdf_str(text))
+        return bytes(doc.tobytes(deflate=True, use_objstms=1, no_new_id=True))
 
 
 @contextlib.contextmanager

@@ -63,10 +63,17 @@ def test_briefing_structure(rid: str) -> None:
         for page in doc:
             assert f"Page {page.number + 1} of {doc.page_count}" in page.get_text()
             for link in page.get_links():
-                # WeasyPrint links to named destinations, which PyMuPDF resolves to a page.
-                if link["kind"] in (pymupdf.LINK_GOTO, pymupdf.LINK_NAMED):
+                if link["kind"] == pymupdf.LINK_GOTO:
                     internal += 1
                     assert 0 <= link["page"] < doc.page_count
+                    # The viewer scrolls to "to", read top-down: a heading starts there.
+                    headings = {t for _, t, p in toc if p == link["page"] + 1}
+                    there = [
+                        " ".join(b[4].split())
+                        for b in doc[link["page"]].get_text("blocks")
+                        if abs(b[1] - link["to"].y) < 20
+                    ]
+                    assert any(t.startswith(tuple(headings)) for t in there), (link, there)
                 elif link["uri"].startswith("resource-reader://"):
                     app.add(link["uri"])
                 else:
