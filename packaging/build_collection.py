@@ -410,7 +410,8 @@ def check(out: Path = RESOURCES) -> list[str]:
             current = out / rel
             if not current.is_file() or current.read_bytes() != (Path(tmp) / rel).read_bytes():
                 problems.append(str(rel))
-        for extra in sorted((out / "files").iterdir()):
+        current_files = sorted((out / "files").iterdir()) if (out / "files").is_dir() else []
+        for extra in current_files:
             if Path("files", extra.name) not in fresh_files:
                 problems.append(f"files/{extra.name} (no longer built)")
         return problems
@@ -432,7 +433,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build_collection: {exc}", file=sys.stderr)
         return 1
     except ImportError as exc:
-        print(f"build_collection: {exc}; install the build tools: pip install -e .[build]")
+        print(
+            f"build_collection: {exc}; install the build tools: pip install -e '.[build]'",
+            file=sys.stderr,
+        )
         return 1
     pages_total = sum(e["pages"] for e in entries)
     print(f"{len(entries)} resources, {pages_total} pages", file=sys.stderr)
