@@ -122,6 +122,11 @@ def document(*, title: str, summary: str, keywords: str, css: str, body: str) ->
     )
 
 
+def sentence(text: str) -> str:
+    """``text`` ending with a full stop, not two (a collection's title may end with one)."""
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
 def short(title: str, limit: int = 70) -> str:
     return title if len(title) <= limit else title[: limit - 3] + "..."
 
@@ -138,7 +143,7 @@ def notice_html(label: str, source_url: str, collection: dict[str, Any], heading
     url = html.escape(source_url)
     when = display_date(collection["date"], approximate=len(collection["date"]) == 4)
     return (
-        f'<div class="notice"><p><b>{html.escape(heading)}.</b> {html.escape(label)}.</p>'
+        f'<div class="notice"><p><b>{html.escape(heading)}.</b> {html.escape(sentence(label))}</p>'
         f'<p>Original: <a href="{url}">{url}</a><br>'
         f"Collection: {html.escape(collection['title'])} ({html.escape(when)}).</p></div>"
     )
@@ -206,7 +211,7 @@ def strategy_body(
         f'<p>Strategies from other councils of this kind: <a href="{e(directory_link)}">the '
         f"directory, filtered to {e(strategy['nation'])} and {e(strategy['council_type'])}</a>."
         "</p>\n"
-        f'<div class="notice"><p><b>About this page.</b> {e(label)}. The summary and the '
+        f'<div class="notice"><p><b>About this page.</b> {e(sentence(label))} The summary and the '
         "choice of pillars are ours; the quoted words are the council's page's own.</p></div>"
     )
 
@@ -255,7 +260,7 @@ def fallback_infographic_html(
     body = (
         f"<header><h1>{e(spec['title'])}</h1><p>{e(spec['subtitle'])}</p></header>"
         f'<p class="label">{e(label)}</p><div class="panels">{panels}</div>'
-        f"<footer><p>{e(label)}. Collection: {e(collection['title'])}.</p>"
+        f"<footer><p>{e(sentence(label))} Collection: {e(sentence(collection['title']))}</p>"
         f'<p>Original: <a href="{url}">{url}</a></p></footer>'
     )
     css = POSTER_CSS % {"font": FONT_STACK, "accent": accent}
