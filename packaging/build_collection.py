@@ -1,10 +1,12 @@
 """Build the bundled collection from its sources.
 
-Reads ``resources/sources/`` (Markdown briefings, TOML infographics, and
-``collection.toml`` with the pillars and collections), writes the PDFs and
-PNGs to ``resources/files/`` and the manifest to ``resources/collection.toml``.
+Reads ``resources/sources/`` (Markdown briefings, TOML infographics, and ``collection.toml``
+with the pillars and collections) and ``resources/directory/`` (councils' strategies), writes
+tagged PDF/UA-1 files (and PNGs) to ``resources/files/`` and the manifest to
+``resources/collection.toml``. PDFs are made by WeasyPrint (the ``[build]`` extra:
+``pip install -e .[build]``), PNGs by rasterising those PDFs with PyMuPDF.
 
-The output is deterministic: the same sources and the same PyMuPDF build give
+The output is deterministic: the same sources, WeasyPrint, PyMuPDF and fonts give
 byte-identical files. Run it after editing a source, and commit the result:
 
     python packaging/build_collection.py            # rebuild into resources/
@@ -21,432 +23,254 @@ import sys
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import pymupdf
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout: use this tree's reader_app
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))  # the sibling modules, when imported from elsewhere
 
+import collection_html as pages  # noqa: E402
+import collection_pdf  # noqa: E402
+import infographics  # noqa: E402
+from collection_markdown import (  # noqa: E402
+    LinkRules,
+    SourceError,
+    inline_html,
+    markdown_to_html,
+    split_front_matter,
+)
+
+from reader_app.catalog import COUNCIL_TYPES, NATIONS  # noqa: E402
 from reader_app.manifest import SCHEMA_VERSION, dump_manifest, load_manifest  # noqa: E402
+
+__all__ = ["SourceError", "build", "built_with", "check", "main", "strategy_id"]
 
 RESOURCES = ROOT / "resources"
 SOURCES = RESOURCES / "sources"
-
-PAGE = pymupdf.paper_rect("a4")
-MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 60, 58, 64
-BODY = pymupdf.Rect(MARGIN_X, MARGIN_TOP, PAGE.width - MARGIN_X, PAGE.height - MARGIN_BOTTOM)
-POSTER = pymupdf.Rect(0, 0, 600, 780)
-PNG_DPI = 144
-# Fixed dates keep the PDFs reproducible; bump when the collection is rewritten.
-BUILD_DATE = "D:20261122000000Z"
+DIRECTORY = RESOURCES / "directory"
+BRIEF_PAGES = range(1, 3)  # a councillor's brief: one sheet, printed both sides
 BRIEFING_PAGES = range(3, 9)
 KINDS_FROM_MARKDOWN = ("briefing", "guide", "case-study")
-
-_ANCHOR = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_HEADING = re.compile(r"^(#{2,3}) (.+?)(?: \{#([^}]+)\})?$")
-_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
-_ORDERED = re.compile(r"^\d+\. (.+)$")
-
-CSS = """
-body { font-family: sans-serif; font-size: 11pt; line-height: 1.5; color: #1f2328; }
-h1 { font-size: 24pt; line-height: 1.15; margin: 6pt 0 10pt 0; color: #111111; }
-h2 { font-size: 15pt; margin: 16pt 0 6pt 0; color: %(accent)s; }
-h3 { font-size: 12pt; margin: 12pt 0 4pt 0; color: #222222; }
-h4 { font-size: 11pt; margin: 14pt 0 4pt 0; color: #333333; }
-p { margin: 0 0 7pt 0; }
-li { margin: 0 0 3pt 0; }
-a { color: #1a4f9c; text-decoration: underline; }
-.label { font-size: 8.5pt; font-weight: bold; color: #ffffff; background-color: %(accent)s;
-         border: 4pt solid %(accent)s; margin-bottom: 14pt; }
-.meta { font-size: 9.5pt; color: #444444; margin-bottom: 2pt; }
-.pillars { font-size: 9.5pt; margin: 4pt 0 12pt 0; }
-.summary { font-size: 12pt; line-height: 1.4; color: #222222; margin-bottom: 10pt; }
-.key { background-color: %(tint)s; border: 8pt solid %(tint)s; margin: 8pt 0 10pt 0;
-       font-weight: bold; }
-.notice { font-size: 9pt; color: #333333; background-color: #f1f1f1; border: 8pt solid #f1f1f1;
-          margin-top: 14pt; }
-/* Backgrounds use borders, not padding: MuPDF repeats a padded box's background at the top of
-   every later page. */
-"""
-
-
-class SourceError(ValueError):
-    """A source file the build cannot use; the message names the file and the line."""
-
-
-@dataclass
-class Heading:
-    level: int  # 1 for ##, 2 for ###
-    text: str
-    anchor: str
+STRATEGIES = "council-strategies"
+_YEAR = re.compile(r"^\d{4}$")
 
 
 @dataclass
 class Setup:
-    """The hand-written part of the manifest."""
+    """The hand-written part of the manifest, and what links may point at."""
 
-    label: str
     order: list[str]
     allowed_urls: set[str]
     pillars: dict[str, dict[str, Any]]
     collections: dict[str, dict[str, Any]]
-    raw: dict[str, Any] = field(repr=False)
+    directory: list[dict[str, Any]] = field(default_factory=list)
+    rules: LinkRules = field(default_factory=lambda: LinkRules(set()))
 
 
-def load_setup(sources: Path) -> Setup:
+def strategy_id(council: str) -> str:
+    """``strategy-`` + the council's slug: "City of York Council" ->
+    "strategy-city-of-york-council" (the shared interface of issue 15)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", council.lower().replace("&", "and")).strip("-")
+    return "strategy-" + slug[:55].strip("-")
+
+
+def load_directory(directory: Path) -> list[dict[str, Any]]:
+    """Every ``[[strategy]]`` of ``directory/*.toml``, each with its ``id``, in id order."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted(directory.glob("*.toml")):
+        for strategy in tomllib.loads(path.read_text(encoding="utf-8")).get("strategy", []):
+            sid = strategy_id(strategy["council"])
+            if sid in found:
+                raise SourceError(f"{path.name}: two strategies make the id {sid}")
+            found[sid] = {**strategy, "id": sid}
+    return [found[sid] for sid in sorted(found)]
+
+
+def load_setup(sources: Path, directory: Path) -> Setup:
     raw = tomllib.loads((sources / "collection.toml").read_text(encoding="utf-8"))
-    return Setup(
-        label=raw["label"],
+    setup = Setup(
         order=list(raw["order"]),
         allowed_urls=set(raw["allowed_urls"]),
         pillars={p["id"]: p for p in raw["pillars"]},
         collections={c["id"]: c for c in raw["collections"]},
-        raw=raw,
+        directory=load_directory(directory),
     )
+    if STRATEGIES not in setup.collections:
+        raise SourceError(f"collection.toml: the '{STRATEGIES}' collection is missing")
+    setup.rules = LinkRules(
+        socitm_urls=setup.allowed_urls,
+        council_urls={s["url"] for s in setup.directory},
+        resource_ids=set(setup.order) | {s["id"] for s in setup.directory},
+        directory_values={
+            "pillar": set(setup.pillars),
+            "nation": set(NATIONS),
+            "council_type": set(COUNCIL_TYPES),
+        },
+    )
+    return setup
 
 
-# Markdown subset -> HTML
+def directory_link(**filters: str) -> str:
+    """``resource-reader://directory?...``: the directory, filtered so."""
+    return "resource-reader://directory?" + urlencode(filters, quote_via=quote)
 
 
-def inline_html(text: str, where: str, anchors: set[str], allowed_urls: set[str]) -> str:
-    """Escape ``text`` and turn the inline subset (links, bold, italic) into HTML."""
-
-    def link(match: re.Match[str]) -> str:
-        label, target = match.group(1), html.unescape(match.group(2))
-        if target.startswith("#"):
-            if target[1:] not in anchors:
-                raise SourceError(f"{where}: link to unknown anchor {target}")
-        elif target not in allowed_urls:
-            raise SourceError(f"{where}: URL {target} is not in allowed_urls")
-        return f'<a href="{html.escape(target)}">{label}</a>'
-
-    out = _LINK.sub(link, html.escape(text, quote=True))
-    out = _BOLD.sub(r"<b>\1</b>", out)
-    out = _ITALIC.sub(r"<i>\1</i>", out)
-    if "**" in out or "](" in out:
-        raise SourceError(f"{where}: unbalanced Markdown emphasis or a malformed link")
-    return out
+# Labels: what each item is, said on its cover, in its notice and in the manifest.
 
 
-def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], list[str]]:
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "+++":
-        raise SourceError(f"{path.name}: must start with a +++ front matter block")
-    try:
-        end = lines.index("+++", 1)
-    except ValueError:
-        raise SourceError(f"{path.name}: front matter is not closed with +++") from None
-    try:
-        meta = tomllib.loads("\n".join(lines[1:end]))
-    except tomllib.TOMLDecodeError as exc:
-        raise SourceError(f"{path.name}: front matter: {exc}") from None
-    return meta, lines[end + 1 :]
-
-
-def markdown_to_html(
-    lines: list[str], path: Path, allowed_urls: set[str]
-) -> tuple[str, list[Heading]]:
-    """Convert the body subset described in resources/sources/FORMAT.md."""
-    headings: list[Heading] = []
-    for number, line in enumerate(lines, start=1):
-        if match := _HEADING.match(line.strip()):
-            marks, text, anchor = match.groups()
-            if len(marks) == 2 and not anchor:
-                raise SourceError(f"{path.name}:{number}: a ## heading needs an {{#anchor}}")
-            if anchor and not _ANCHOR.match(anchor):
-                raise SourceError(f"{path.name}:{number}: bad anchor '{anchor}'")
-            if len(marks) == 3 and not headings:
-                raise SourceError(f"{path.name}:{number}: ### before the first ##")
-            headings.append(Heading(len(marks) - 1, text, anchor or f"s{len(headings) + 1}"))
-    anchors = {h.anchor for h in headings}
-    if len(anchors) != len(headings):
-        raise SourceError(f"{path.name}: two headings share an anchor")
-
-    out: list[str] = []
-    paragraph: list[str] = []
-    items: list[str] = []
-    list_tag = ""
-    quote: list[str] = []
-    heading_iter = iter(headings)
-
-    def inline(text: str, number: int) -> str:
-        return inline_html(text, f"{path.name}:{number}", anchors, allowed_urls)
-
-    def flush(number: int) -> None:
-        nonlocal list_tag
-        if paragraph:
-            out.append(f"<p>{inline(' '.join(paragraph), number)}</p>")
-            paragraph.clear()
-        if items:
-            out.append(f"<{list_tag}>" + "".join(f"<li>{i}</li>" for i in items) + f"</{list_tag}>")
-            items.clear()
-            list_tag = ""
-        if quote:
-            out.append(f'<div class="key">{inline(" ".join(quote), number)}</div>')
-            quote.clear()
-
-    for number, raw in enumerate(lines, start=1):
-        line = raw.strip()
-        if not line:
-            flush(number)
-            continue
-        if line.startswith(("<", "|", "```", "![")) or re.match(r"^#(?!#)", line):
-            raise SourceError(f"{path.name}:{number}: not in the Markdown subset: {line[:40]!r}")
-        if _HEADING.match(line):
-            flush(number)
-            heading = next(heading_iter)
-            tag = "h2" if heading.level == 1 else "h3"
-            text = inline(heading.text, number)
-            out.append(f'<{tag} id="{heading.anchor}">{text}</{tag}>')
-        elif line.startswith("- ") or (ordered := _ORDERED.match(line)):
-            tag = "ul" if line.startswith("- ") else "ol"
-            if paragraph or quote or (items and list_tag != tag):
-                flush(number)
-            list_tag = tag
-            items.append(inline(line[2:] if tag == "ul" else ordered.group(1), number))
-        elif line.startswith("> "):
-            if paragraph or items:
-                flush(number)
-            quote.append(line[2:])
-        else:
-            if items or quote:
-                flush(number)
-            paragraph.append(line)
-    flush(len(lines))
-    if len([h for h in headings if h.level == 1]) < 2:
-        raise SourceError(f"{path.name}: needs at least two ## sections")
-    return "\n".join(out), headings
-
-
-# Page furniture
-
-
-def hex_to_rgb(colour: str) -> tuple[float, float, float]:
-    return tuple(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
-
-
-def inset(rect: pymupdf.Rect, left: float, top: float, right: float, bottom: float) -> pymupdf.Rect:
-    return pymupdf.Rect(rect.x0 + left, rect.y0 + top, rect.x1 - right, rect.y1 - bottom)
-
-
-def tint(colour: str, amount: float) -> str:
-    """Mix ``colour`` with white; ``amount`` 0 keeps the colour, 1 gives white."""
-    rgb = [round((c + (1 - c) * amount) * 255) for c in hex_to_rgb(colour)]
-    return "#" + "".join(f"{c:02x}" for c in rgb)
-
-
-def display_date(value: str) -> str:
-    parts = value.split("-")
-    if len(parts) == 3:
-        d = date.fromisoformat(value)
-        return f"{d.day} {d.strftime('%B')} {d.year}"
-    return value
-
-
-def pillar_chips(ids: list[str], setup: Setup) -> str:
-    chips = []
-    for pid in ids:
-        pillar = setup.pillars[pid]
-        chips.append(
-            f'<span style="background-color: {pillar["colour"]}; color: #ffffff;">'
-            f"&#160;{html.escape(pillar['name'])}&#160;</span>"
-        )
-    return "&#160;&#160;".join(chips)
-
-
-def notice_html(meta: dict[str, Any], setup: Setup) -> str:
-    collection = setup.collections[meta["collection"]]
-    url = html.escape(meta["source_url"])
+def label_of(meta: dict[str, Any], setup: Setup) -> str:
+    if meta.get("summary_of"):
+        return f"Summary of {meta['summary_of']}, written for Resource Reader; not the original"
+    collection = setup.collections[meta["collection"]]["title"]
     return (
-        f"<p><b>About this summary.</b> {html.escape(setup.label)}</p>"
-        f'<p>Original: <a href="{url}">{url}</a><br/>'
-        f"Collection: {html.escape(collection['title'])} "
-        f"({html.escape(display_date(collection['date']))}).</p>"
+        # Quoted: "Reset. Reform. Renew. Resilient." ends in its own full stops.
+        f"Guidance written for Resource Reader on a theme of \u201c{collection}\u201d; "
+        "not a Socitm publication"
     )
 
 
-def merge_links(doc: pymupdf.Document) -> None:
-    """Story makes one link per word; join neighbours on a line that share a target."""
-    for page in doc:
-        links = page.get_links()
-        merged: list[dict[str, Any]] = []
-        for link in links:
-            target = (link["kind"], link.get("uri"), link.get("page"), link.get("to"))
-            last = merged[-1] if merged else None
-            if (
-                last is not None
-                and last["_target"] == target
-                and abs(last["from"].y0 - link["from"].y0) < 1
-                and link["from"].x0 - last["from"].x1 < 8
-            ):
-                last["from"] = last["from"] | link["from"]
-            else:
-                merged.append({**link, "_target": target})
-        for link in links:
-            page.delete_link(link)
-        for link in merged:
-            del link["_target"]
-            page.insert_link(link)
-
-
-def stamp_pages(doc: pymupdf.Document, title: str, accent: str) -> None:
-    """Colour bar, running footer and 'Page n of N' on every page."""
-    grey = (0.35, 0.35, 0.35)
-    total = doc.page_count
-    short = title if len(title) <= 70 else title[:67] + "..."
-    for page in doc:
-        page.draw_rect(pymupdf.Rect(0, 0, page.rect.width, 7), color=None, fill=hex_to_rgb(accent))
-        y = page.rect.height - 34
-        page.insert_text(
-            (MARGIN_X, y), f"Resource Reader summary · {short}", fontsize=7.5, color=grey
-        )
-        number = f"Page {page.number + 1} of {total}"
-        width = pymupdf.get_text_length(number, fontname="helv", fontsize=7.5)
-        page.insert_text((page.rect.width - MARGIN_X - width, y), number, fontsize=7.5, color=grey)
-
-
-def finish(doc: pymupdf.Document, meta: dict[str, Any], setup: Setup) -> bytes:
-    pillars = ", ".join(setup.pillars[p]["name"] for p in meta["pillars"])
-    doc.set_metadata(
-        {
-            "title": meta["title"],
-            "author": "Resource Reader developers (summary of a Socitm resource)",
-            "subject": meta["summary"],
-            "keywords": f"{pillars}; place-based recovery; local government",
-            "creator": "Resource Reader packaging/build_collection.py",
-            "producer": f"PyMuPDF {pymupdf.VersionBind}",
-            "creationDate": BUILD_DATE,
-            "modDate": BUILD_DATE,
-        }
+def strategy_label(council: str) -> str:
+    return (
+        f"Summary written for Resource Reader from {council}'s public page; "
+        "not the council's document"
     )
-    doc.set_language("en-GB")
-    return doc.tobytes(garbage=4, deflate=True, no_new_id=True)
 
 
-# Briefings
+def keywords(pillar_ids: list[str], setup: Setup, *more: str) -> str:
+    names = ", ".join(setup.pillars[p]["name"] for p in pillar_ids)
+    return "; ".join([names, *more, "place-based recovery", "local government"])
+
+
+# Briefings, guides and case studies
 
 
 def render_briefing(meta: dict[str, Any], body: list[str], path: Path, setup: Setup) -> bytes:
-    body_html, headings = markdown_to_html(body, path, setup.allowed_urls)
-    accent = setup.pillars[meta["pillars"][0]]["colour"]
-    collection = setup.collections[meta["collection"]]
-    contents = "".join(
-        f'<li><a href="#{h.anchor}">{inline_html(h.text, path.name, set(), set())}</a></li>'
-        for h in headings
-        if h.level == 1
-    )
-    kind = meta["kind"].replace("-", " ").capitalize()
-    cover = f"""
-<div class="label">SUMMARY WRITTEN FOR RESOURCE READER · NOT THE ORIGINAL</div>
-<p class="meta">{kind} · {html.escape(collection["title"])} · {display_date(meta["date"])}</p>
-<h1>{html.escape(meta["title"])}</h1>
-<p class="pillars">{pillar_chips(meta["pillars"], setup)}</p>
-<p class="summary">{html.escape(meta["summary"])}</p>
-<h4>Contents</h4>
-<ol>{contents}<li><a href="#about-this-summary">About this summary</a></li></ol>
-<div class="notice">{notice_html(meta, setup)}</div>
-"""
-    # The body starts on a new page: the cover stands alone.
-    body_html = body_html.replace("<h2 ", '<h2 style="page-break-before: always" ', 1)
-    closing = (
-        '<h2 id="about-this-summary">About this summary</h2>'
-        f'<div class="notice">{notice_html(meta, setup)}</div>'
-    )
-    css = CSS % {"accent": accent, "tint": tint(accent, 0.86)}
-    story = pymupdf.Story(cover + body_html + closing, user_css=css, em=11)
-    positions: list[tuple[int, str, int, float]] = []
-
-    def on_position(pos: Any) -> None:
-        if pos.heading in (2, 3) and pos.open_close & 1 and pos.text:
-            positions.append((pos.heading - 1, pos.text.strip(), pos.page_num, pos.rect[1]))
-
-    doc = story.write_with_links(lambda n, filled: (PAGE, BODY, None), on_position)
-    toc = [[1, meta["title"], 1]]
-    toc += [
-        [level, text, page, {"kind": pymupdf.LINK_GOTO, "to": pymupdf.Point(MARGIN_X, y)}]
-        for level, text, page, y in positions
+    body_html, headings = markdown_to_html(body, path, setup.rules)
+    contents = [
+        (h.anchor, inline_html(h.text, path.name, set(), None)) for h in headings if h.level == 1
     ]
-    doc.set_toc(toc)
-    merge_links(doc)
-    stamp_pages(doc, meta["title"], accent)
-    if doc.page_count not in BRIEFING_PAGES:
+    accent = setup.pillars[meta["pillars"][0]]["colour"]
+    body = pages.briefing_body(
+        meta,
+        label=label_of(meta, setup),
+        body_html=body_html,
+        contents=contents,
+        pillars=setup.pillars,
+        collection=setup.collections[meta["collection"]],
+        compact=meta.get("layout") == "brief",
+    )
+    document = pages.document(
+        title=meta["title"],
+        summary=meta["summary"],
+        keywords=keywords(meta["pillars"], setup),
+        css=pages.stylesheet(accent, f"Resource Reader · {pages.short(meta['title'])}"),
+        body=body,
+    )
+    data = collection_pdf.html_to_pdf(document)
+    count = collection_pdf.page_count(data)
+    allowed = BRIEF_PAGES if meta.get("layout") == "brief" else BRIEFING_PAGES
+    if count not in allowed:
         raise SourceError(
-            f"{path.name}: {doc.page_count} pages; a briefing must have "
-            f"{BRIEFING_PAGES.start} to {BRIEFING_PAGES.stop - 1}"
+            f"{path.name}: {count} pages; a {meta.get('layout', 'briefing')} must have "
+            f"{allowed.start} to {allowed.stop - 1}"
         )
-    return finish(doc, meta, setup)
+    return data
 
 
 # Infographics
 
 
-def draw_infographic(meta: dict[str, Any], setup: Setup) -> pymupdf.Document:
-    doc = pymupdf.open()
-    page = doc.new_page(width=POSTER.width, height=POSTER.height)
-    accent = setup.pillars[meta["pillars"][0]]["colour"]
-    band = pymupdf.Rect(0, 0, POSTER.width, 150)
-    page.draw_rect(band, color=None, fill=(0.12, 0.14, 0.18))
-    page.draw_rect(pymupdf.Rect(0, 146, POSTER.width, 152), color=None, fill=hex_to_rgb(accent))
-    page.insert_htmlbox(
-        inset(band, 36, 26, 36, 10),
-        f"<h1>{html.escape(meta['title'])}</h1><p>{html.escape(meta['subtitle'])}</p>",
-        css="* { font-family: sans-serif; color: #ffffff; }"
-        " h1 { font-size: 25pt; margin: 0 0 8pt 0; } p { font-size: 12pt; margin: 0; }",
+def infographic_document(meta: dict[str, Any], setup: Setup) -> str:
+    """The infographic's HTML (packaging/infographics.py's design), its links checked."""
+    document = infographics.infographic_html(
+        meta,
+        pillars=list(setup.pillars.values()),
+        directory=setup.directory,
+        collection=setup.collections[meta["collection"]],
+        label=label_of(meta, setup),
     )
-    page.insert_htmlbox(
-        pymupdf.Rect(36, 160, POSTER.width - 36, 184),
-        "Summary infographic written for Resource Reader · not the Socitm original",
-        css="* { font-family: sans-serif; font-size: 9pt; font-weight: bold; color: #444444; }",
-    )
-    panels = meta["panels"]
-    columns, gap = 2, 14
-    rows = (len(panels) + columns - 1) // columns
-    top, bottom = 192, POSTER.height - 92
-    width = (POSTER.width - 72 - gap * (columns - 1)) / columns
-    height = (bottom - top - gap * (rows - 1)) / rows
-    for i, panel in enumerate(panels):
-        col, row = i % columns, i // columns
-        x0, y0 = 36 + col * (width + gap), top + row * (height + gap)
-        rect = pymupdf.Rect(x0, y0, x0 + width, y0 + height)
-        colour = setup.pillars[panel.get("pillar") or meta["pillars"][0]]["colour"]
-        page.draw_rect(rect, color=None, fill=hex_to_rgb(tint(colour, 0.86)))
-        page.draw_rect(
-            pymupdf.Rect(x0, y0, x0 + 6, y0 + height), color=None, fill=hex_to_rgb(colour)
-        )
-        spare, _scale = page.insert_htmlbox(
-            inset(rect, 18, 12, 12, 10),
-            f"<h2>{html.escape(panel['heading'])}</h2><p>{html.escape(panel['text'])}</p>",
-            css="* { font-family: sans-serif; color: #1f2328; }"
-            f" h2 {{ font-size: 14pt; margin: 0 0 6pt 0; color: {colour}; }}"
-            " p { font-size: 11.5pt; line-height: 1.4; margin: 0; }",
-            scale_low=0.75,
-        )
-        if spare < 0:
-            raise SourceError(f"{meta['id']}: panel {i + 1} text does not fit")
-    url = meta["source_url"]
-    footer = pymupdf.Rect(36, POSTER.height - 80, POSTER.width - 36, POSTER.height - 24)
-    page.insert_htmlbox(
-        footer,
-        f"<p>{html.escape(setup.label)}</p><p>Original: {html.escape(url)}</p>",
-        css="* { font-family: sans-serif; font-size: 8pt; color: #444444; margin: 0 0 3pt 0; }",
-    )
-    hits = page.search_for(url[:40])
-    if hits:
-        page.insert_link({"kind": pymupdf.LINK_URI, "from": hits[0] | hits[-1], "uri": url})
-    doc.set_toc([[1, meta["title"], 1]])
-    return doc
+    # The designs' links follow the sources' rules: an item, the directory, a council, Socitm.
+    anchors = set(re.findall(r'\bid="([^"]+)"', document))
+    for target in re.findall(r'\bhref="([^"]*)"', document):
+        setup.rules.check(html.unescape(target), f"{meta['id']}.toml (its design)", anchors)
+    for svg in re.findall(r"<svg\b.*?</svg>", document, flags=re.DOTALL):
+        if re.search(r"<a\b", svg):
+            raise SourceError(
+                f"{meta['id']}: a link inside an inline <svg> is not live in the PDF "
+                "(WeasyPrint draws it as text); put the <a> in the HTML around or beside it"
+            )
+    return document
 
 
 def render_infographic(meta: dict[str, Any], setup: Setup) -> bytes:
-    doc = draw_infographic(meta, setup)
-    if meta["format"] == "png":
-        return doc[0].get_pixmap(dpi=PNG_DPI).tobytes("png")
-    return finish(doc, meta, setup)
+    data = collection_pdf.html_to_pdf(infographic_document(meta, setup))
+    if collection_pdf.figures_without_alt(data):
+        raise SourceError(
+            f"{meta['id']}: a figure has no alt text: give each <img> an alt and each inline "
+            "<svg> a <title> child stating its message"
+        )
+    if collection_pdf.page_count(data) != 1:
+        raise SourceError(f"{meta['id']}: an infographic must fit on one page")
+    if collection_pdf.pdf_title(data) != meta["title"]:
+        raise SourceError(f"{meta['id']}: the HTML's <title> must be the infographic's title")
+    return collection_pdf.pdf_to_png(data) if meta["format"] == "png" else data
+
+
+# Council strategies
+
+
+def render_strategy(strategy: dict[str, Any], setup: Setup) -> bytes:
+    label = strategy_label(strategy["council"])
+    body = pages.strategy_body(
+        strategy,
+        label=label,
+        pillars=setup.pillars,
+        directory_link=directory_link(
+            nation=strategy["nation"], council_type=strategy["council_type"]
+        ),
+    )
+    document = pages.document(
+        title=strategy["title"],
+        summary=strategy["summary"],
+        keywords=keywords(strategy["pillars"], setup, ", ".join(strategy["themes"])),
+        css=pages.stylesheet(
+            setup.pillars[strategy["pillars"][0]]["colour"],
+            "Resource Reader · council strategies directory",
+        ),
+        body=body,
+    )
+    data = collection_pdf.html_to_pdf(document)
+    if collection_pdf.page_count(data) != 1:
+        raise SourceError(f"{strategy['council']}: the strategy's page must fit on one page")
+    return data
+
+
+def strategy_entry(strategy: dict[str, Any], data: bytes) -> dict[str, Any]:
+    return {
+        "id": strategy["id"],
+        "title": strategy["title"],
+        "kind": "strategy",
+        "pillars": list(strategy["pillars"]),
+        "collection": STRATEGIES,
+        "date": strategy["date"],
+        "summary": " ".join(strategy["summary"].split()),
+        "source_url": strategy["url"],
+        "file": f"files/{strategy['id']}.pdf",
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "pages": 1,
+        "media_type": "application/pdf",
+        "label": strategy_label(strategy["council"]),
+        "council": strategy["council"],
+        "nation": strategy["nation"],
+        "council_type": strategy["council_type"],
+        "themes": list(strategy["themes"]),
+    }
 
 
 # The whole collection
@@ -464,8 +288,15 @@ def check_meta(meta: dict[str, Any], path: Path, setup: Setup) -> None:
     if meta["source_url"] not in setup.allowed_urls:
         raise SourceError(f"{path.name}: source_url is not in allowed_urls")
     unknown = [p for p in meta["pillars"] if p not in setup.pillars]
-    if unknown or meta["collection"] not in setup.collections:
+    if unknown or meta["collection"] not in setup.collections or meta["collection"] == STRATEGIES:
         raise SourceError(f"{path.name}: unknown pillar or collection")
+    if "summary_of" in meta and not (isinstance(meta["summary_of"], str) and meta["summary_of"]):
+        raise SourceError(f"{path.name}: 'summary_of' must be the original's title")
+    if meta.get("layout", "briefing") not in ("briefing", "brief"):
+        raise SourceError(f"{path.name}: 'layout' must be \"brief\" or left out")
+    meta["date"] = str(meta["date"])
+    # A bare year stands for a date the originals do not give: printed "c. 2022".
+    meta["date_approximate"] = bool(_YEAR.match(meta["date"]))
 
 
 def build_one(path: Path, setup: Setup) -> tuple[dict[str, Any], bytes, str]:
@@ -480,27 +311,30 @@ def build_one(path: Path, setup: Setup) -> tuple[dict[str, Any], bytes, str]:
         meta = tomllib.loads(path.read_text(encoding="utf-8"))
         meta["kind"] = "infographic"
         check_meta(meta, path, setup)
-        for key in ("alt_text", "transcript", "subtitle", "panels"):
+        for key in ("alt_text", "transcript"):
             if not meta.get(key):
                 raise SourceError(f"{path.name}: '{key}' is missing")
         data = render_infographic(meta, setup)
         ext = meta["format"]
         media_type = "image/png" if ext == "png" else "application/pdf"
-    pages = 1 if ext == "png" else pymupdf.open("pdf", data).page_count
-    entry = {
+    entry: dict[str, Any] = {
         "id": meta["id"],
         "title": meta["title"],
         "kind": meta["kind"],
         "pillars": list(meta["pillars"]),
         "collection": meta["collection"],
-        "date": str(meta["date"]),
+        "date": meta["date"],
+    }
+    if meta["date_approximate"]:
+        entry["date_approximate"] = True
+    entry |= {
         "summary": " ".join(meta["summary"].split()),
         "source_url": meta["source_url"],
         "file": f"files/{meta['id']}.{ext}",
         "sha256": hashlib.sha256(data).hexdigest(),
-        "pages": pages,
+        "pages": 1 if ext == "png" else collection_pdf.page_count(data),
         "media_type": media_type,
-        "label": setup.label,
+        "label": label_of(meta, setup),
     }
     if meta["kind"] == "infographic":
         entry["alt_text"] = " ".join(meta["alt_text"].split())
@@ -508,24 +342,33 @@ def build_one(path: Path, setup: Setup) -> tuple[dict[str, Any], bytes, str]:
     return entry, data, ext
 
 
+def built_with() -> str:
+    """What made the files; the rebuild test compares it before comparing bytes."""
+    return (
+        f"WeasyPrint {collection_pdf.weasyprint_version()} (PDF/UA-1, fonts subset by "
+        f"{collection_pdf.font_subsetter()}); "
+        f"PNG by PyMuPDF {pymupdf.VersionBind}, MuPDF {pymupdf.VersionFitz}"
+    )
+
+
 def manifest_text(setup: Setup, entries: list[dict[str, Any]]) -> str:
     data = {
         "schema": SCHEMA_VERSION,
-        "built_with": f"PyMuPDF {pymupdf.VersionBind}, MuPDF {pymupdf.VersionFitz}",
+        "built_with": built_with(),
         "pillars": list(setup.pillars.values()),
         "collections": list(setup.collections.values()),
         "resources": entries,
     }
     header = (
         "The bundled collection's manifest. Generated by packaging/build_collection.py\n"
-        "from resources/sources/: edit the sources and rebuild, not this file."
+        "from resources/sources/ and resources/directory/: edit those and rebuild, not this file."
     )
     return dump_manifest(data, header)
 
 
-def build(out: Path, sources: Path = SOURCES) -> list[dict[str, Any]]:
-    """Build every source into ``out/files`` and write ``out/collection.toml``."""
-    setup = load_setup(sources)
+def build(out: Path, sources: Path = SOURCES, directory: Path = DIRECTORY) -> list[dict[str, Any]]:
+    """Build every source and strategy into ``out/files`` and write ``out/collection.toml``."""
+    setup = load_setup(sources, directory)
     found = {p.stem: p for p in sorted(sources.glob("*.md")) + sorted(sources.glob("*.toml"))}
     found.pop("collection", None)
     found.pop("FORMAT", None)
@@ -543,8 +386,14 @@ def build(out: Path, sources: Path = SOURCES) -> list[dict[str, Any]]:
         (files / f"{rid}.{ext}").write_bytes(data)
         entries.append(entry)
         print(f"{rid}: {entry['pages']} page(s), {len(data) // 1024} KiB", file=sys.stderr)
+    for strategy in setup.directory:
+        data = render_strategy(strategy, setup)
+        (files / f"{strategy['id']}.pdf").write_bytes(data)
+        entries.append(strategy_entry(strategy, data))
+    print(f"{len(setup.directory)} council strategies: 1 page each", file=sys.stderr)
+    wanted = {Path(e["file"]).name for e in entries}
     for stale in files.iterdir():
-        if stale.stem not in found:
+        if stale.name not in wanted:
             stale.unlink()
     manifest = out / "collection.toml"
     manifest.write_text(manifest_text(setup, entries), encoding="utf-8")
@@ -557,12 +406,15 @@ def check(out: Path = RESOURCES) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         build(Path(tmp))
         problems = []
-        for fresh in sorted(Path(tmp).rglob("*")):
-            if fresh.is_file():
-                rel = fresh.relative_to(tmp)
-                current = out / rel
-                if not current.is_file() or current.read_bytes() != fresh.read_bytes():
-                    problems.append(str(rel))
+        fresh_files = {p.relative_to(tmp) for p in Path(tmp).rglob("*") if p.is_file()}
+        for rel in sorted(fresh_files):
+            current = out / rel
+            if not current.is_file() or current.read_bytes() != (Path(tmp) / rel).read_bytes():
+                problems.append(str(rel))
+        current_files = sorted((out / "files").iterdir()) if (out / "files").is_dir() else []
+        for extra in current_files:
+            if Path("files", extra.name) not in fresh_files:
+                problems.append(f"files/{extra.name} (no longer built)")
         return problems
 
 
@@ -581,8 +433,14 @@ def main(argv: list[str] | None = None) -> int:
     except SourceError as exc:
         print(f"build_collection: {exc}", file=sys.stderr)
         return 1
-    pages = sum(e["pages"] for e in entries)
-    print(f"{len(entries)} resources, {pages} pages", file=sys.stderr)
+    except ImportError as exc:
+        print(
+            f"build_collection: {exc}; install the build tools: pip install -e '.[build]'",
+            file=sys.stderr,
+        )
+        return 1
+    pages_total = sum(e["pages"] for e in entries)
+    print(f"{len(entries)} resources, {pages_total} pages", file=sys.stderr)
     return 0
 
 

@@ -20,7 +20,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from infographics import infographic_html, infographic_transcript  # noqa: E402
+import build_collection  # noqa: E402
+from infographics import infographic_transcript  # noqa: E402
 
 SOURCES = ROOT / "resources" / "sources"
 DIRECTORY = ROOT / "resources" / "directory"
@@ -32,34 +33,14 @@ INFOGRAPHICS = (
 )
 
 
-def label_for(spec: dict[str, Any], collection: dict[str, Any]) -> str:
-    """The label line the shared interface gives each kind of source."""
-    if spec.get("summary_of"):
-        return f"Summary of {spec['summary_of']}, written for Resource Reader; not the original"
-    return (
-        f"Guidance written for Resource Reader on a theme of {collection['title']};"
-        " not a Socitm publication"
-    )
-
-
 def load_directory() -> list[dict[str, Any]]:
-    strategies: list[dict[str, Any]] = []
-    for path in sorted(DIRECTORY.glob("*.toml")):
-        strategies += tomllib.loads(path.read_text("utf-8")).get("strategy", [])
-    return strategies
+    return build_collection.load_directory(DIRECTORY)
 
 
 def html_for(rid: str) -> str:
-    setup = tomllib.loads((SOURCES / "collection.toml").read_text("utf-8"))
+    setup = build_collection.load_setup(SOURCES, DIRECTORY)
     spec = tomllib.loads((SOURCES / f"{rid}.toml").read_text("utf-8"))
-    collection = next(c for c in setup["collections"] if c["id"] == spec["collection"])
-    return infographic_html(
-        spec,
-        pillars=setup["pillars"],
-        directory=load_directory(),
-        collection=collection,
-        label=label_for(spec, collection),
-    )
+    return build_collection.infographic_document(spec, setup)
 
 
 def write_transcript(rid: str) -> None:

@@ -22,7 +22,11 @@ def test_four_pillars(catalog: Catalog) -> None:
 
 def test_both_collections_present_and_used(catalog: Catalog) -> None:
     titles = {c.title for c in catalog.collections}
-    assert titles == {"Reset. Reform. Renew. Resilient.", "Resilience and regeneration"}
+    assert titles == {
+        "Reset. Reform. Renew. Resilient.",
+        "Resilience and regeneration",
+        "Council strategies",
+    }
     used = Counter(r.collection for r in catalog.resources)
     assert all(used[c.id] >= 4 for c in catalog.collections)
 
@@ -46,9 +50,14 @@ def test_every_pillar_is_main_pillar_of_three(catalog: Catalog) -> None:
 
 def test_every_item_is_labelled_and_linked(catalog: Catalog) -> None:
     for r in catalog.resources:
-        assert "written for the Resource Reader app" in r.label
-        assert r.source_url.startswith("https://socitm.net/")
+        assert "written for Resource Reader" in r.label
         assert r.summary
+        if r.kind == "strategy":
+            assert r.label.endswith(f"from {r.council}'s public page; not the council's document")
+            assert r.source_url.startswith(("https://", "http://"))
+        else:
+            assert r.label.endswith(("; not the original", "; not a Socitm publication"))
+            assert r.source_url.startswith("https://socitm.net/")
 
 
 @pytest.mark.parametrize("pillar", ["reset", "reform", "renew", "resilient"])
@@ -75,4 +84,4 @@ def test_lookup(catalog: Catalog) -> None:
     assert catalog.get("no-such-thing") is None
     assert catalog.path_of(first).is_file()
     assert catalog.pillar("renew").name == "Renew"
-    assert catalog.years() == sorted({r.year for r in catalog.resources})
+    assert catalog.years() == sorted({r.year for r in catalog.resources if r.year is not None})

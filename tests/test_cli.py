@@ -114,10 +114,11 @@ def test_show_json_has_outline_and_pages(capsys) -> None:
     assert shown["id"] == briefing.id
     assert shown["pages_in_file"] == briefing.pages == shown["pages"]
     titles = [e["title"] for e in shown["outline"]]
-    assert titles[0] == briefing.title and "About this summary" in titles
+    assert titles[0] == briefing.title and "About this item" in titles
     assert all(1 <= e["page"] <= briefing.pages for e in shown["outline"])
     assert shown["source_url"] == briefing.source_url
-    assert "written for the Resource Reader app" in shown["label"]
+    assert shown["label"] == briefing.label
+    assert "written for Resource Reader" in shown["label"]
 
 
 def test_show_image_has_alt_text(capsys) -> None:
@@ -133,7 +134,7 @@ def test_show_human_readable(capsys) -> None:
     briefing = next(r for r in CATALOG.resources if r.kind == "briefing")
     code, out, _ = run(capsys, "show", briefing.id)
     assert code == 0
-    assert briefing.title in out and "Contents:" in out and "About this summary" in out
+    assert briefing.title in out and "Contents:" in out and "About this item" in out
 
 
 def one_line_error(err: str) -> str:

@@ -23,11 +23,14 @@ from reader_app.annotations import Annotations
 from reader_app.database_check import DatabaseCheckError, check_database
 from reader_app.doctor import Doctor, Problem
 from reader_app.library import Library
+from reader_app.manifest import load_manifest
 from reader_app.migrations import LATEST_VERSION, MIGRATIONS
 from reader_app.packs.install import install_pack
+from reader_app.paths import MANIFEST_NAME, bundled_dir
 from tests.packs.test_pack_review import entry, make_pack, pdf_bytes
 
-BUNDLED = "recovery-prospectus"  # 5 pages in the bundled collection
+BUNDLED = "recovery-prospectus"
+LAST = load_manifest(bundled_dir() / MANIFEST_NAME).get(BUNDLED).pages  # its last page
 SNAPSHOT = "library-20261201-000000.sqlite3"
 
 
@@ -48,7 +51,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         own = library.resource(str(mine.resource_id))
         bundled = library.resource(BUNDLED)
         notes.add(own.id, own.sha256, "highlight", 1, exact="digital", quads=[(72, 90, 300, 104)])
-        notes.add(bundled.id, bundled.sha256, "page-note", 5, body="last page", tags=["Housing"])
+        notes.add(bundled.id, bundled.sha256, "page-note", LAST, body="last page", tags=["Housing"])
         notes.add(bundled.id, bundled.sha256, "document-note", None, body="whole")
         library.add_tags(own.id, ["mine", "to read"])
         library.store.set_last_page(BUNDLED, 3)
@@ -148,14 +151,15 @@ CRAFTED = [
         "pillars names an unknown pillar 'rebel'",
     ),
     (
-        "page 9999999 of a 5-page document",
+        "page 9999999 of a short document",
         f"UPDATE annotations SET page = 9999999 WHERE resource_id = '{BUNDLED}'",
         "page is 9999999, outside 1 to",
     ),
     (
-        "page 6 of a 5-page document",
-        f"UPDATE annotations SET page = 6 WHERE resource_id = '{BUNDLED}' AND page = 5",
-        "page is 6, and its document has 5 pages",
+        "the page after a document's last",
+        f"UPDATE annotations SET page = {LAST + 1} "
+        f"WHERE resource_id = '{BUNDLED}' AND page = {LAST}",
+        f"page is {LAST + 1}, and its document has {LAST} pages",
     ),
     (
         "a huge edition",

@@ -95,8 +95,8 @@ def test_each_type_is_imported_titled_and_found(library, tmp_path) -> None:
     assert library.resource(results[1].resource_id).media_type == "application/epub+zip"
     assert {r.media_type for r in resources.values()} >= {"image/png", "image/jpeg"}
     assert library.store.tags_of(pdf.id) == ["ours"]
-    hits = library.search("divide")
-    assert [h.resource_id for h in hits.hits] == [pdf.id]
+    hits = library.search("divide")  # bundled strategies speak of the digital divide too
+    assert [h.resource_id for h in hits.hits if h.resource_id in resources] == [pdf.id]
     hubs = library.search('"resilient neighbourhood hubs"').hits
     assert [h.resource_id for h in hubs] == [results[1].resource_id]
 

@@ -14,9 +14,9 @@ from windows import make_window
 
 from reader_app.catalog import NATIONS
 from reader_app.colours import TEXT_CONTRAST, contrast_ratio
-from reader_app.facets import Selection
 from reader_app.deep_links import parse_directory_link
 from reader_app.directory import spread
+from reader_app.facets import Selection
 from reader_app.gui.directory_view import CAPTION, DirectoryView
 from reader_app.gui.document_view import DocumentView
 from reader_app.gui.resource_model import RESOURCE_ROLE
