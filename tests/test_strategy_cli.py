@@ -7,7 +7,6 @@ import json
 import shutil
 import tomllib
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from strategies import directory_entries, strategy_id
@@ -36,8 +35,6 @@ STRATEGY_KEYS = (
     "date_approximate",
 )
 
-pytestmark = pytest.mark.usefixtures("strategy_bundle")
-
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
     code = main(list(args))
@@ -51,7 +48,7 @@ def run_json(capsys, *args: str):
     return json.loads(out)
 
 
-def test_the_fixture_holds_every_directory_entry() -> None:
+def test_the_directory_gives_each_strategy_its_own_id() -> None:
     assert len(ENTRIES) == len(directory_entries()) >= 60  # ids unique
 
 
@@ -151,9 +148,9 @@ def test_plain_list_and_show_name_the_council(capsys) -> None:
     }
 
 
-def test_a_council_name_is_shown_inert(capsys, tmp_path, strategy_bundle, monkeypatch) -> None:
+def test_a_council_name_is_shown_inert(capsys, tmp_path, monkeypatch) -> None:
     bundle = tmp_path / "hostile"
-    shutil.copytree(strategy_bundle, bundle)
+    shutil.copytree(paths.bundled_dir(), bundle, ignore=shutil.ignore_patterns("sources"))
     raw = tomllib.loads((bundle / MANIFEST_NAME).read_text("utf-8"))
     target = next(r for r in raw["resources"] if r["kind"] == "strategy")
     target["council"] = "Evil\x1b[2J Council\u202e"
@@ -242,8 +239,8 @@ def test_the_database_check_refuses_an_imported_strategy() -> None:
         assert kind_rule("briefing") == ""
 
 
-def test_a_pack_may_not_bring_a_strategy(strategy_bundle: Path) -> None:
-    catalog = load_manifest(strategy_bundle / MANIFEST_NAME)
+def test_a_pack_may_not_bring_a_strategy() -> None:
+    catalog = load_manifest(paths.bundled_dir() / MANIFEST_NAME)
     strategy = next(r for r in catalog.resources if r.kind == "strategy")
     raw = {
         "format": pack_format.FORMAT,
