@@ -3,17 +3,16 @@ fields and filters, the facet counts, and the reader's own documents kept out of
 
 from __future__ import annotations
 
-import json
 import shutil
 import tomllib
 from collections import Counter
 
 import pytest
 from strategies import directory_entries, strategy_id
+from test_cli import run, run_json
 
 from reader_app import database_check, importing, paths
 from reader_app.catalog import UNDATED, display_date
-from reader_app.cli import main
 from reader_app.deep_links import parse_directory_link
 from reader_app.facets import Selection
 from reader_app.library import Filters, Library
@@ -34,18 +33,6 @@ STRATEGY_KEYS = (
     "display_date",
     "date_approximate",
 )
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def run_json(capsys, *args: str):
-    code, out, err = run(capsys, *args, "--json")
-    assert code == 0, err
-    return json.loads(out)
 
 
 def test_the_directory_gives_each_strategy_its_own_id() -> None:

@@ -21,13 +21,6 @@ from reader_app.gui.directory_view import CAPTION, DirectoryView
 LINKED = "strategy-denbighshire-county-council"
 
 
-@pytest.fixture
-def window(qtbot, library, tmp_path):
-    win = make_window(qtbot, library, tmp_path / "state.ini", (1200, 800))
-    yield win
-    win.close()
-
-
 def open_directory(qtbot, window) -> DirectoryView:
     window.tabs.setCurrentIndex(0)
     window.activateWindow()
