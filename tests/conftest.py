@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-# Fixtures over a generated corpus with planted passages, for the search tests; and a
-# bundled collection with the council strategies in it (strategy_bundle).
-pytest_plugins = ["search_corpus", "strategies"]
+# Fixtures over a generated corpus with planted passages, for the search tests.
+pytest_plugins = ["search_corpus"]
 
 # Set before Qt is imported anywhere, so no test ever needs a display.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"

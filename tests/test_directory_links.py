@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 from itertools import product
-from pathlib import Path
 
 import pytest
 from strategies import directory_entries
@@ -25,16 +24,16 @@ from reader_app.paths import MANIFEST_NAME, bundled_dir
 
 
 @pytest.fixture
-def catalog(strategy_bundle: Path):
-    return load_manifest(strategy_bundle / MANIFEST_NAME)
+def catalog():
+    """The bundled collection, the directory's strategies in it."""
+    return load_manifest(bundled_dir() / MANIFEST_NAME)
 
 
 def no_tags(_rid: str) -> list[str]:
     return []
 
 
-def test_pillars_are_the_bundled_manifests() -> None:
-    catalog = load_manifest(bundled_dir() / MANIFEST_NAME)
+def test_pillars_are_the_bundled_manifests(catalog) -> None:
     assert tuple(p.id for p in catalog.pillars) == PILLARS
 
 

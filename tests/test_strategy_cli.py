@@ -3,18 +3,16 @@ fields and filters, the facet counts, and the reader's own documents kept out of
 
 from __future__ import annotations
 
-import json
 import shutil
 import tomllib
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from strategies import directory_entries, strategy_id
+from test_cli import run, run_json
 
 from reader_app import database_check, importing, paths
 from reader_app.catalog import UNDATED, display_date
-from reader_app.cli import main
 from reader_app.deep_links import parse_directory_link
 from reader_app.facets import Selection
 from reader_app.library import Filters, Library
@@ -36,22 +34,8 @@ STRATEGY_KEYS = (
     "date_approximate",
 )
 
-pytestmark = pytest.mark.usefixtures("strategy_bundle")
 
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def run_json(capsys, *args: str):
-    code, out, err = run(capsys, *args, "--json")
-    assert code == 0, err
-    return json.loads(out)
-
-
-def test_the_fixture_holds_every_directory_entry() -> None:
+def test_the_directory_gives_each_strategy_its_own_id() -> None:
     assert len(ENTRIES) == len(directory_entries()) >= 60  # ids unique
 
 
@@ -151,9 +135,9 @@ def test_plain_list_and_show_name_the_council(capsys) -> None:
     }
 
 
-def test_a_council_name_is_shown_inert(capsys, tmp_path, strategy_bundle, monkeypatch) -> None:
+def test_a_council_name_is_shown_inert(capsys, tmp_path, monkeypatch) -> None:
     bundle = tmp_path / "hostile"
-    shutil.copytree(strategy_bundle, bundle)
+    shutil.copytree(paths.bundled_dir(), bundle, ignore=shutil.ignore_patterns("sources"))
     raw = tomllib.loads((bundle / MANIFEST_NAME).read_text("utf-8"))
     target = next(r for r in raw["resources"] if r["kind"] == "strategy")
     target["council"] = "Evil\x1b[2J Council\u202e"
@@ -242,8 +226,8 @@ def test_the_database_check_refuses_an_imported_strategy() -> None:
         assert kind_rule("briefing") == ""
 
 
-def test_a_pack_may_not_bring_a_strategy(strategy_bundle: Path) -> None:
-    catalog = load_manifest(strategy_bundle / MANIFEST_NAME)
+def test_a_pack_may_not_bring_a_strategy() -> None:
+    catalog = load_manifest(paths.bundled_dir() / MANIFEST_NAME)
     strategy = next(r for r in catalog.resources if r.kind == "strategy")
     raw = {
         "format": pack_format.FORMAT,

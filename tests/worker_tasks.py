@@ -188,3 +188,17 @@ def render_garbage_on_page_2(path: str, page: int, zoom: float):
     if page == 2:
         return RenderedPage(None, None, None, b"")  # type: ignore[arg-type]
     return render_page(path, page, zoom)
+
+
+def page_links(path: str, page: int) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """The (uri, rectangle in PDF points) of every web or app link on ``page`` (1-based),
+    read with PyMuPDF itself, not the app's own reading of them."""
+    import pymupdf
+
+    with pymupdf.open(path) as doc:
+        found = []
+        for link in doc[page - 1].get_links():
+            if link.get("uri"):
+                rect = link["from"]
+                found.append((str(link["uri"]), (rect.x0, rect.y0, rect.x1, rect.y1)))
+        return found

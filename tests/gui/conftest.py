@@ -1,8 +1,12 @@
 """Fixtures shared by the GUI tests."""
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMessageBox
 from windows import make_window
 
 from reader_app import paths
@@ -27,22 +31,20 @@ def window(qtbot, library, tmp_path):
     win.close()
 
 
-@pytest.fixture(scope="session")
-def strategy_bundle(tmp_path_factory):
-    """A bundled folder with the council strategies in it (strategy_bundle.py), built once;
-    gives (folder, the strategy whose page has links)."""
-    from strategy_bundle import build_bundle
-
-    return build_bundle(tmp_path_factory.mktemp("strategy-bundle"))
-
-
 @pytest.fixture
-def strategy_library(strategy_bundle, monkeypatch) -> Iterator[Library]:
-    """The library opened on that folder, its user data in the test's temporary folder."""
-    from reader_app import library as library_module
+def browser(monkeypatch):
+    """Stands in for the system browser and the message boxes: records each box's (text,
+    text format) and each address handed to the browser, and never opens anything."""
+    browser = SimpleNamespace(opened=[], boxes=[], answer=QMessageBox.StandardButton.Open)
 
-    folder, _linked = strategy_bundle
-    monkeypatch.setattr(library_module, "bundled_dir", lambda: folder)
-    lib = Library.open(paths.resolve())
-    yield lib
-    lib.close()
+    def fake_exec(box: QMessageBox) -> int:
+        browser.boxes.append((box.text(), box.textFormat()))
+        return browser.answer
+
+    def fake_open(url: QUrl) -> bool:
+        browser.opened.append(url.toString())
+        return True
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    monkeypatch.setattr(QDesktopServices, "openUrl", fake_open)
+    return browser

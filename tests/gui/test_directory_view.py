@@ -2,14 +2,12 @@
 (clicked or chosen with the keyboard) opening the matching list, directory links, and
 links clicked on a strategy's page: ours open in the app, a council's address asks first."""
 
-from types import SimpleNamespace
-
 import pytest
-from pointer import canvas_point, click
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QAccessible, QDesktopServices, QKeySequence, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible, QKeySequence, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
+from strategy_views import click_box, open_page, page_links, shown_ids, strategies
 from windows import make_window
 
 from reader_app.catalog import NATIONS
@@ -18,50 +16,9 @@ from reader_app.deep_links import parse_directory_link
 from reader_app.directory import spread
 from reader_app.facets import Selection
 from reader_app.gui.directory_view import CAPTION, DirectoryView
-from reader_app.gui.document_view import DocumentView
-from reader_app.gui.resource_model import RESOURCE_ROLE
 
-TIMEOUT = 30_000
-
-
-@pytest.fixture
-def window(qtbot, strategy_library, tmp_path):
-    win = make_window(qtbot, strategy_library, tmp_path / "state.ini", (1200, 800))
-    yield win
-    win.close()
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    """Stands in for the system browser and the message boxes: records, never opens."""
-    browser = SimpleNamespace(opened=[], boxes=[], answer=QMessageBox.StandardButton.Open)
-
-    def fake_exec(box: QMessageBox) -> int:
-        browser.boxes.append(box.text())
-        return browser.answer
-
-    def fake_open(url: QUrl) -> bool:
-        browser.opened.append(url.toString())
-        return True
-
-    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
-    monkeypatch.setattr(QDesktopServices, "openUrl", fake_open)
-    return browser
-
-
-def shown_ids(window) -> set[str]:
-    proxy = window.proxy
-    return {proxy.index(row, 0).data(RESOURCE_ROLE) for row in range(proxy.rowCount())}
-
-
-def strategies(library, pillar: str | None = None, nation: str | None = None) -> set[str]:
-    return {
-        r.id
-        for r in library.catalog.resources
-        if r.kind == "strategy"
-        and (pillar is None or pillar in r.pillars)
-        and (nation is None or r.nation == nation)
-    }
+# A strategy whose page links to its council's address and to the directory.
+LINKED = "strategy-denbighshire-county-council"
 
 
 def open_directory(qtbot, window) -> DirectoryView:
@@ -77,7 +34,7 @@ def open_directory(qtbot, window) -> DirectoryView:
     return view
 
 
-def test_the_directory_counts_strategies_by_pillar_and_nation(qtbot, window, strategy_library):
+def test_the_directory_counts_strategies_by_pillar_and_nation(qtbot, window, library):
     action = window.directory.action
     assert action.shortcut() == QKeySequence("Ctrl+Shift+D")
     view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
@@ -90,18 +47,18 @@ def test_the_directory_counts_strategies_by_pillar_and_nation(qtbot, window, str
     assert table.hasFocus()
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers == ["Pillar", *NATIONS, "All nations"]
-    catalog = strategy_library.catalog
+    catalog = library.catalog
     for row, pillar in enumerate(catalog.pillars):
         assert model.index(row, 0).data() == pillar.name
         for column, nation in enumerate(NATIONS, start=1):
-            expected = len(strategies(strategy_library, pillar.id, nation))
+            expected = len(strategies(library, pillar.id, nation))
             assert model.index(row, column).data() == str(expected)
         total = model.index(row, len(NATIONS) + 1).data()
-        assert total == str(len(strategies(strategy_library, pillar.id)))
+        assert total == str(len(strategies(library, pillar.id)))
     last = len(catalog.pillars)
     assert model.index(last, 0).data() == "All strategies"
-    assert model.index(last, len(NATIONS) + 1).data() == str(len(strategies(strategy_library)))
-    wales = len(strategies(strategy_library, "renew", "Wales"))
+    assert model.index(last, len(NATIONS) + 1).data() == str(len(strategies(library)))
+    wales = len(strategies(library, "renew", "Wales"))
     renew_row = [p.id for p in catalog.pillars].index("renew")
     cell = model.index(renew_row, NATIONS.index("Wales") + 1)
     assert cell.data(Qt.ItemDataRole.AccessibleTextRole) == f"Renew, Wales: {wales} strategies"
@@ -113,18 +70,18 @@ def test_the_directory_counts_strategies_by_pillar_and_nation(qtbot, window, str
         if tree.child(i).role() == QAccessible.Role.Cell
     }
     assert f"Renew, Wales: {wales} strategies" in cells
-    assert f"All strategies, all nations: {len(strategies(strategy_library))} strategies" in cells
+    assert f"All strategies, all nations: {len(strategies(library))} strategies" in cells
     # The pillar's name on its colour, as in the facet panel's chips.
     assert model.index(renew_row, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
 
 
-def test_the_core_spread_agrees_with_the_table(window, strategy_library) -> None:
-    found = spread(strategy_library.catalog.resources)
-    assert found["renew"]["Wales"] == len(strategies(strategy_library, "renew", "Wales"))
-    assert sum(found["reform"].values()) == len(strategies(strategy_library, "reform"))
+def test_the_core_spread_agrees_with_the_table(window, library) -> None:
+    found = spread(library.catalog.resources)
+    assert found["renew"]["Wales"] == len(strategies(library, "renew", "Wales"))
+    assert sum(found["reform"].values()) == len(strategies(library, "reform"))
 
 
-def test_clicking_a_cell_lists_exactly_its_strategies(qtbot, window, strategy_library) -> None:
+def test_clicking_a_cell_lists_exactly_its_strategies(qtbot, window, library) -> None:
     view = open_directory(qtbot, window)
     index = view.index_of("renew", "Wales")
     rect = view.table.visualRect(index)
@@ -133,23 +90,23 @@ def test_clicking_a_cell_lists_exactly_its_strategies(qtbot, window, strategy_li
     assert window.facet_panel.selection == Selection(
         kind=frozenset({"strategy"}), pillar=frozenset({"renew"}), nation=frozenset({"Wales"})
     )
-    expected = strategies(strategy_library, "renew", "Wales")
-    assert expected and shown_ids(window) == expected
+    expected = strategies(library, "renew", "Wales")
+    assert expected and set(shown_ids(window)) == expected
     assert window.library_view().hasFocus()
 
 
 def test_enter_on_a_cell_chosen_with_the_arrow_keys_lists_its_strategies(
-    qtbot, window, strategy_library
+    qtbot, window, library
 ) -> None:
     view = open_directory(qtbot, window)
     table = view.table
     table.setCurrentIndex(view.model.index(0, 0))
     for key in (Qt.Key.Key_Down, Qt.Key.Key_Right, Qt.Key.Key_Right):
         QTest.keyClick(table, key)
-    pillar = strategy_library.catalog.pillars[1].id
+    pillar = library.catalog.pillars[1].id
     assert table.currentIndex() == view.index_of(pillar, NATIONS[1])
     QTest.keyClick(table, Qt.Key.Key_Return)
-    assert shown_ids(window) == strategies(strategy_library, pillar, NATIONS[1])
+    assert set(shown_ids(window)) == strategies(library, pillar, NATIONS[1])
     # The totals: a nation's row of all strategies lists all of that nation's.
     view = open_directory(qtbot, window)
     table.setCurrentIndex(view.index_of(None, "Scotland"))
@@ -157,17 +114,17 @@ def test_enter_on_a_cell_chosen_with_the_arrow_keys_lists_its_strategies(
     assert window.facet_panel.selection == Selection(
         kind=frozenset({"strategy"}), nation=frozenset({"Scotland"})
     )
-    assert shown_ids(window) == strategies(strategy_library, nation="Scotland")
+    assert set(shown_ids(window)) == strategies(library, nation="Scotland")
 
 
-def test_a_directory_link_opens_the_list_filtered_so(qtbot, window, strategy_library) -> None:
+def test_a_directory_link_opens_the_list_filtered_so(qtbot, window, library) -> None:
     window.search_field.setText("recovery")  # the list, not search results, is shown
     window.open_link("resource-reader://directory?pillar=resilient&nation=Northern%20Ireland")
     assert window.tabs.currentIndex() == 0
     assert window.search_field.text() == ""
     assert window.centre.currentWidget() is window.library_view()
-    expected = strategies(strategy_library, "resilient", "Northern Ireland")
-    assert expected and shown_ids(window) == expected
+    expected = strategies(library, "resilient", "Northern Ireland")
+    assert expected and set(shown_ids(window)) == expected
     window.open_link("resource-reader://directory")  # no facets: the directory itself
     assert window.tabs.currentWidget() is window.directory.view
     for link in (
@@ -178,7 +135,7 @@ def test_a_directory_link_opens_the_list_filtered_so(qtbot, window, strategy_lib
         window.statusBar().clearMessage()
         window.open_link(link)
         assert "points to nothing" in window.statusBar().currentMessage()
-    assert shown_ids(window) == expected  # the list chosen before stays
+    assert set(shown_ids(window)) == expected  # the list chosen before stays
 
 
 def test_directory_links_are_parsed() -> None:
@@ -200,8 +157,8 @@ def test_the_directory_tab_closes_and_opens_again(qtbot, window) -> None:
 
 
 @pytest.mark.parametrize("dark", [False, True])
-def test_every_cell_reads_at_aa_contrast(qtbot, strategy_library, dark) -> None:
-    view = DirectoryView(strategy_library.catalog, dark=dark)
+def test_every_cell_reads_at_aa_contrast(qtbot, library, dark) -> None:
+    view = DirectoryView(library.catalog, dark=dark)
     qtbot.addWidget(view)
     model = view.model
     coloured = 0
@@ -214,17 +171,17 @@ def test_every_cell_reads_at_aa_contrast(qtbot, strategy_library, dark) -> None:
                 continue
             coloured += 1
             assert contrast_ratio(fill.name(), text.name()) >= TEXT_CONTRAST
-    assert coloured >= len(strategy_library.catalog.pillars) * 2
+    assert coloured >= len(library.catalog.pillars) * 2
 
 
-def test_the_directory_counts_what_the_library_holds_now(qtbot, window, strategy_library):
+def test_the_directory_counts_what_the_library_holds_now(qtbot, window, library):
     """The library's one change signal reaches the directory: fewer strategies, fewer counted."""
     from dataclasses import replace
 
     view = open_directory(qtbot, window)
-    catalog = strategy_library.catalog
+    catalog = library.catalog
     kept = tuple(r for r in catalog.resources if r.nation != "Wales")
-    strategy_library.catalog = replace(catalog, resources=kept)
+    library.catalog = replace(catalog, resources=kept)
     window.changes.catalog_changed.emit(set())
     last = view.model.rowCount() - 1  # all strategies
     wales, ireland = (NATIONS.index(n) + 1 for n in ("Wales", "Northern Ireland"))
@@ -238,64 +195,46 @@ def test_the_directory_counts_what_the_library_holds_now(qtbot, window, strategy
 # Links on a strategy's page
 
 
-def linked_page(qtbot, window, strategy_bundle) -> tuple[DocumentView, dict]:
-    _folder, linked = strategy_bundle
-    view = window.open_document(linked["id"], 1)
-    qtbot.waitUntil(lambda: view.page_labels[0].layout_info is not None, timeout=TIMEOUT)
-    qtbot.wait(10)  # the landing on the page, queued by open_document
-    return view, linked["links"]
-
-
-def click_box(view: DocumentView, box: tuple[float, float, float, float]) -> None:
-    click(view, canvas_point(view, 1, box[0] + 5, (box[1] + box[3]) / 2))
-
-
-def test_a_directory_link_on_a_page_opens_the_list_at_once(
-    qtbot, window, strategy_library, strategy_bundle, browser
-) -> None:
-    from strategy_bundle import DIRECTORY_BOX
-
-    view, links = linked_page(qtbot, window, strategy_bundle)
-    assert links["directory"] in [link.uri for link in view.page_labels[0].layout_info.links]
-    click_box(view, DIRECTORY_BOX)
+def test_a_directory_link_on_a_page_opens_the_list_at_once(qtbot, window, library, browser) -> None:
+    view = open_page(qtbot, window, LINKED)
+    uri, box = next((u, b) for u, b in page_links(library, LINKED) if "://directory" in u)
+    click_box(view, box)
     assert browser.boxes == [] and browser.opened == []  # no question, no browser
     assert window.tabs.currentIndex() == 0
-    pillar, nation = parse_directory_link(links["directory"]).values()
-    assert shown_ids(window) == strategies(strategy_library, pillar, nation)
+    strategy = library.resource(LINKED)
+    values = {"nation": strategy.nation, "council_type": strategy.council_type}
+    assert parse_directory_link(uri) == values
+    assert window.facet_panel.selection == Selection(
+        kind=frozenset({"strategy"}), **{f: frozenset({v}) for f, v in values.items()}
+    )
+    expected = {
+        r.id
+        for r in library.catalog.resources
+        if r.kind == "strategy" and (r.nation, r.council_type) == tuple(values.values())
+    }
+    assert LINKED in expected and set(shown_ids(window)) == expected
 
 
-def test_an_open_link_on_a_page_opens_the_item_in_the_app(
-    qtbot, window, strategy_bundle, browser
-) -> None:
-    from strategy_bundle import OPEN_BOX, OPEN_TARGET
-
-    view, _links = linked_page(qtbot, window, strategy_bundle)
-    click_box(view, OPEN_BOX)
-    assert browser.boxes == [] and browser.opened == []
-    current = window.current_document()
-    assert current is not None and current.resource.id == OPEN_TARGET
-
-
-def test_a_councils_address_opens_only_after_asking(qtbot, window, strategy_bundle, browser):
-    from strategy_bundle import COUNCIL_BOX
-
-    view, links = linked_page(qtbot, window, strategy_bundle)
+def test_a_councils_address_opens_only_after_asking(qtbot, window, library, browser):
+    view = open_page(qtbot, window, LINKED)
+    council = library.resource(LINKED).source_url
+    box = next(b for u, b in page_links(library, LINKED) if u == council)
     browser.answer = QMessageBox.StandardButton.Cancel
-    click_box(view, COUNCIL_BOX)
-    assert len(browser.boxes) == 1 and links["council"] in browser.boxes[0]
+    click_box(view, box)
+    assert len(browser.boxes) == 1 and council in browser.boxes[0][0]
     assert browser.opened == []  # cancelled
     browser.answer = QMessageBox.StandardButton.Open
-    click_box(view, COUNCIL_BOX)
-    assert browser.opened == [links["council"]]
+    click_box(view, box)
+    assert browser.opened == [council]
 
 
-def test_the_cells_colours_follow_the_theme(qtbot, strategy_library, tmp_path) -> None:
+def test_the_cells_colours_follow_the_theme(qtbot, library, tmp_path) -> None:
     from reader_app.gui.theme import apply_theme
 
     app = QApplication.instance()
     try:
         apply_theme(app, "dark")  # as at a start in the dark theme
-        window = make_window(qtbot, strategy_library, tmp_path / "state.ini", (1200, 800))
+        window = make_window(qtbot, library, tmp_path / "state.ini", (1200, 800))
         window.set_theme("dark")
         model = window.directory.view.model
         england = model.index(0, 1)  # Reset, England

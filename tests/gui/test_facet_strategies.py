@@ -4,21 +4,13 @@ and no empty facet boxes in a library without strategies."""
 
 from collections import Counter
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from windows import make_window
+from strategy_views import shown_ids
 
 from reader_app.facets import Selection, counts
 from reader_app.gui.facet_panel import VALUE_ROLE, FacetPanel
 from reader_app.gui.resource_model import COLUMNS, RESOURCE_ROLE
-
-
-@pytest.fixture
-def window(qtbot, strategy_library, tmp_path):
-    win = make_window(qtbot, strategy_library, tmp_path / "state.ini", (1100, 760))
-    yield win
-    win.close()
 
 
 def groups(panel: FacetPanel) -> dict[str, tuple[str, bool]]:
@@ -40,13 +32,8 @@ def items(panel: FacetPanel, facet: str) -> dict[str, tuple[str, str]]:
     }
 
 
-def shown_ids(window) -> list[str]:
-    proxy = window.proxy
-    return [proxy.index(row, 0).data(RESOURCE_ROLE) for row in range(proxy.rowCount())]
-
-
-def test_nation_and_council_type_are_shown_with_their_counts(window, strategy_library) -> None:
-    strategies = [r for r in strategy_library.catalog.resources if r.kind == "strategy"]
+def test_nation_and_council_type_are_shown_with_their_counts(window, library) -> None:
+    strategies = [r for r in library.catalog.resources if r.kind == "strategy"]
     panel = window.facet_panel
     assert groups(panel)["nation"] == ("Nation", False)
     assert groups(panel)["council_type"] == ("Council type", False)
@@ -62,7 +49,7 @@ def test_nation_and_council_type_are_shown_with_their_counts(window, strategy_li
     )
     assert shown["combined authority"] == ("Combined authority", str(types["combined authority"]))
     assert {v: int(n) for v, (_label, n) in shown.items()} == dict(types)
-    undated = sum(r.year is None for r in strategy_library.catalog.resources)
+    undated = sum(r.year is None for r in library.catalog.resources)
     assert undated > 0
     years = items(panel, "year")
     assert list(years)[-1] == "undated"  # after the years, newest first
@@ -70,9 +57,7 @@ def test_nation_and_council_type_are_shown_with_their_counts(window, strategy_li
     assert items(panel, "kind")["strategy"] == ("Strategy", str(len(strategies)))
 
 
-def test_ticking_a_nation_with_the_keyboard_lists_its_resources(
-    qtbot, window, strategy_library
-) -> None:
+def test_ticking_a_nation_with_the_keyboard_lists_its_resources(qtbot, window, library) -> None:
     panel = window.facet_panel
     group = panel._groups["nation"]
     wales = next(
@@ -82,18 +67,16 @@ def test_ticking_a_nation_with_the_keyboard_lists_its_resources(
     panel.setCurrentItem(wales)
     QTest.keyClick(panel, Qt.Key.Key_Space)
     assert panel.selection == Selection(nation=frozenset({"Wales"}))
-    welsh = [r.id for r in strategy_library.catalog.resources if r.nation == "Wales"]
+    welsh = [r.id for r in library.catalog.resources if r.nation == "Wales"]
     assert sorted(shown_ids(window)) == sorted(welsh)
     # Council type counts follow: only Welsh councils' kinds now.
-    types = Counter(
-        r.council_type for r in strategy_library.catalog.resources if r.nation == "Wales"
-    )
+    types = Counter(r.council_type for r in library.catalog.resources if r.nation == "Wales")
     assert {v: int(n) for v, (_l, n) in items(panel, "council_type").items()} == dict(types)
 
 
-def test_the_list_shows_a_strategys_council_nation_and_date(window, strategy_library) -> None:
+def test_the_list_shows_a_strategys_council_nation_and_date(window, library) -> None:
     source, date = COLUMNS.index("From"), COLUMNS.index("Date")
-    by_id = {r.id: r for r in strategy_library.catalog.resources}
+    by_id = {r.id: r for r in library.catalog.resources}
     proxy = window.proxy
     rows = {proxy.index(r, 0).data(RESOURCE_ROLE): r for r in range(proxy.rowCount())}
     undated = next(r for r in by_id.values() if r.kind == "strategy" and not r.date)
@@ -102,7 +85,7 @@ def test_the_list_shows_a_strategys_council_nation_and_date(window, strategy_lib
     assert proxy.index(rows[dated.id], date).data() == dated.display_date  # "25 June 2020"
     assert proxy.index(rows[dated.id], source).data() == f"{dated.council}, {dated.nation}"
     other = next(r for r in by_id.values() if r.kind == "briefing")
-    collection = strategy_library.catalog.collection(other.collection).title
+    collection = library.catalog.collection(other.collection).title
     assert proxy.index(rows[other.id], source).data() == collection
     window.table.selectRow(rows[dated.id])
     assert f"{dated.council} · {dated.council_type.capitalize()} · {dated.nation}" in (

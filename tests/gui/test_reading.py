@@ -3,11 +3,10 @@ through hits, links leaving the app, recent documents, theme and library view
 preferences, the drop hook, keyboard use, and accessible names everywhere."""
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QPalette
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -41,25 +40,6 @@ def window(qtbot, library, state_file):
     win = make_window(qtbot, library, state_file, SIZE)
     yield win
     win.close()
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    """Stands in for the system browser and the message boxes: records, never opens."""
-
-    browser = SimpleNamespace(opened=[], boxes=[], answer=QMessageBox.StandardButton.Open)
-
-    def fake_exec(box: QMessageBox) -> int:
-        browser.boxes.append((box.text(), box.textFormat()))
-        return browser.answer
-
-    def fake_open(url: QUrl) -> bool:
-        browser.opened.append(url.toString())
-        return True
-
-    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
-    monkeypatch.setattr(QDesktopServices, "openUrl", fake_open)
-    return browser
 
 
 # Search hits
