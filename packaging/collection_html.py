@@ -83,6 +83,11 @@ def display_date(value: str, *, approximate: bool = False) -> str:
     return catalog.display_date(value, approximate=approximate)
 
 
+def council_type_text(council_type: str) -> str:
+    """A directory council type as prose: "london borough" names London, so it keeps its capital."""
+    return council_type.replace("london", "London")
+
+
 def css_string(text: str) -> str:
     """``text`` as the inside of a CSS string literal."""
     return "".join(c if c.isalnum() or c in " .,:;-'()" else f"\\{ord(c):x} " for c in text)
@@ -195,11 +200,12 @@ def strategy_body(
         for p in strategy["pillars"]
     )
     themes = ", ".join(strategy["themes"])
+    kind = council_type_text(strategy["council_type"])
     return (
         f'<p class="label">{e(label)}</p>\n'
         f"<h1>{e(strategy['council'])}</h1>\n"
         f'<p class="summary">{e(strategy["title"])}</p>\n'
-        f'<p class="meta">{e(strategy["nation"])} · {e(strategy["council_type"].capitalize())}'
+        f'<p class="meta">{e(strategy["nation"])} · {e(kind.capitalize())}'
         f" · {e(display_date(strategy['date']))}</p>\n"
         f'<p class="pillars">{pillar_chips(strategy["pillars"], pillars)}</p>\n'
         f"<h2>Our summary</h2>\n<p>{e(strategy['summary'])}</p>\n"
@@ -207,7 +213,7 @@ def strategy_body(
         f"<h2>Themes</h2>\n<p>{e(themes.capitalize())}.</p>\n"
         f'<h2>The council\'s page</h2>\n<p><a href="{url}">{url}</a></p>\n'
         f'<p>Strategies from other councils of this kind: <a href="{e(directory_link)}">the '
-        f"directory, filtered to {e(strategy['nation'])} and {e(strategy['council_type'])}</a>."
+        f"directory, filtered to {e(strategy['nation'])} and {e(kind)}</a>."
         "</p>\n"
         f'<div class="notice"><p><b>About this page.</b> {e(sentence(label))} The summary and the '
         "choice of pillars are ours; the quoted words are the council's page's own.</p></div>"

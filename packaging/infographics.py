@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
+from collection_html import council_type_text
+
 NATIONS = ("England", "Scotland", "Wales", "Northern Ireland")
 DIRECTORY_LINK = "resource-reader://directory"
 INK = "#1f2328"
@@ -476,7 +478,8 @@ def _council_list(panel: dict[str, Any], pillar: dict[str, Any], directory, take
     items = "".join(
         f'<li style="color: {pillar["colour"]}">'
         f'<a href="{_e(open_link(strategy_id(s["council"])))}">'
-        f'{_e(s["council"])}</a> <span class="where">{_e(s["nation"])}, {_e(s["council_type"])}'
+        f'{_e(s["council"])}</a> <span class="where">{_e(s["nation"])}, '
+        f"{_e(council_type_text(s['council_type']))}"
         "</span></li>"
         for s in chosen
     )
@@ -646,7 +649,10 @@ def infographic_transcript(
         if panel.get("councils") and pillar:
             chosen = councils_for(pillar["id"], directory, int(panel["councils"]), taken)
             taken.update(s["council"] for s in chosen)
-            lines += [f"- {s['council']} ({s['nation']}, {s['council_type']})" for s in chosen]
+            lines += [
+                f"- {s['council']} ({s['nation']}, {council_type_text(s['council_type'])})"
+                for s in chosen
+            ]
             total = sum(pillar["id"] in s["pillars"] for s in directory)
             lines.append(f"All {total} {pillar['name']} strategies in the directory.")
         if panel.get("touches"):
