@@ -286,11 +286,12 @@ def _check_choice(value: str | None, allowed: list[str], option: str) -> None:
         raise UsageError(f"{option}: '{value}' is not one of {', '.join(allowed)}")
 
 
-def cmd_list(library: Library, args: argparse.Namespace) -> int:
+def _filters(library: Library, args: argparse.Namespace) -> Filters:
+    """The facet filters ``list`` and ``search`` take, each checked against the catalog."""
     catalog = library.catalog
     _check_choice(args.pillar, [p.id for p in catalog.pillars], "--pillar")
     _check_choice(args.collection, [c.id for c in catalog.collections], "--collection")
-    filters = Filters(
+    return Filters(
         pillar=args.pillar,
         kind=args.kind,
         collection=args.collection,
@@ -298,6 +299,10 @@ def cmd_list(library: Library, args: argparse.Namespace) -> int:
         year=args.year,
         **strategy_filters(args),
     )
+
+
+def cmd_list(library: Library, args: argparse.Namespace) -> int:
+    filters = _filters(library, args)
     found = library.resources(filters)
     tags = library.store.tags_by_resource()
     if args.json:
@@ -406,19 +411,9 @@ def cmd_index(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_search(library: Library, args: argparse.Namespace) -> int:
-    catalog = library.catalog
-    _check_choice(args.pillar, [p.id for p in catalog.pillars], "--pillar")
-    _check_choice(args.collection, [c.id for c in catalog.collections], "--collection")
+    filters = _filters(library, args)
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    filters = Filters(
-        pillar=args.pillar,
-        kind=args.kind,
-        collection=args.collection,
-        tag=args.tag,
-        year=args.year,
-        **strategy_filters(args),
-    )
     results = library.search(args.query, filters, limit=args.limit)
     note_kinds = _note_kinds(library, results.hits)
     hits = [
